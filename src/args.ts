@@ -1,0 +1,174 @@
+/**
+ * Argument validation, in one place, so every backend rejects a call identically
+ * and before any side effect. Numbers follow Node's validateInteger rules:
+ * a non-number is ERR_INVALID_ARG_TYPE; NaN, fractions, infinities, negatives and
+ * values beyond the allowed range are ERR_OUT_OF_RANGE.
+ */
+import { invalidArgType, invalidArgValue, outOfRange } from './errors.js';
+import type { Access, Advice, BackendChoice, MapOptions, Needle, Whence } from './types.js';
+
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
+/** Largest single view or whole-map copy: one Uint8Array of up to 2^32 − 1 bytes. */
+export const MAX_VIEW_LENGTH = 2 ** 32 - 1;
+export const MIN_PAGE_SIZE = 4 * KiB;
+export const MAX_PAGE_SIZE = 16 * MiB;
+export const DEFAULT_PAGE_SIZE = 64 * KiB;
+export const DEFAULT_MAX_RESIDENT = 256 * MiB;
+/** wasm32 memory is 4 GiB; 64 MiB stay for the pager's scratch. */
+export const MAX_MAX_RESIDENT = 4 * GiB - 64 * MiB;
+
+export const ACCESS_MODES: readonly Access[] = ['read', 'write', 'copy'];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'native', 'wasm'];
+export const ADVICES: readonly Advice[] = ['normal', 'random', 'sequential', 'willneed', 'dontneed'];
+export const WHENCES: readonly Whence[] = ['start', 'current', 'end'];
+
+/** Throws the error Node's validateInteger would for a value outside [min, max]. */
+export function integerError(name: string, value: unknown, min: number, max: number): Error {
+  if (typeof value !== 'number') return invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value)) return outOfRange(name, value, 'an integer');
+  return outOfRange(name, value, `>= ${min} && <= ${max}`);
+}
+
+/** An integer in [min, max]; the fast path is one comparison chain. */
+export function checkInteger(name: string, value: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value === 'number' && value >= min && value <= max && Number.isInteger(value)) return value;
+  throw integerError(name, value, min, max);
+}
+
+/** An offset into a map: an integer in [0, byteLength]. */
+export function checkOffset(name: string, value: unknown, byteLength: number): number {
+  if (typeof value === 'number' && value >= 0 && value <= byteLength && Number.isInteger(value)) return value;
+  throw integerError(name, value, 0, byteLength);
+}
+
+/** An optional offset: `undefined` means `fallback`. */
+export function optionalOffset(name: string, value: unknown, byteLength: number, fallback: number): number {
+  return value === undefined ? fallback : checkOffset(name, value, byteLength);
+}
+
+/** A length that reads clip at the end of the map; `undefined` means "to the end". */
+export function clippedLength(value: unknown, offset: number, byteLength: number, limit = Number.MAX_SAFE_INTEGER): number {
+  const rest = byteLength - offset;
+  if (value === undefined) {
+    if (rest > limit) throw outOfRange('length', rest, `<= ${limit} (ask for a range)`);
+    return rest;
+  }
+  const length = checkInteger('length', value);
+  if (length > limit && rest > limit) throw outOfRange('length', length, `>= 0 && <= ${limit}`);
+  return Math.min(length, rest);
+}
+
+/** A length that writes use as given: the range must lie inside the map. */
+export function exactLength(name: string, value: unknown, offset: number, byteLength: number): number {
+  return checkInteger(name, value, 0, byteLength - offset);
+}
+
+/** A byte value for fill(), writeByte() or a number needle. */
+export function checkByte(name: string, value: unknown): number {
+  return checkInteger(name, value, 0, 255);
+}
+
+export function checkOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+  if (!(allowed as readonly string[]).includes(value)) throw invalidArgValue(name, value, allowed);
+  return value as T;
+}
+
+const encoder = new TextEncoder();
+
+/** Bytes to write: a Uint8Array (any ArrayBufferView) as is, a string as UTF-8. */
+export function toBytes(name: string, data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return encoder.encode(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw invalidArgType(name, 'of type string or an instance of Uint8Array', data);
+}
+
+/** A search needle as bytes. */
+export function toNeedle(needle: unknown): Uint8Array {
+  if (typeof needle === 'number') return Uint8Array.of(checkByte('needle', needle));
+  return toBytes('needle', needle as Needle);
+}
+
+/** The target of readInto(): any ArrayBufferView, seen as bytes. */
+export function toTargetBytes(target: unknown): Uint8Array {
+  if (target instanceof Uint8Array) return target;
+  if (ArrayBuffer.isView(target)) return new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
+  throw invalidArgType('target', 'an instance of ArrayBufferView (a typed array, DataView or Buffer)', target);
+}
+
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
+  return value;
+}
+
+/** `openMap()` options after validation, with every default filled in. */
+export interface NormalizedOptions {
+  access: Access;
+  offset: number;
+  length: number | undefined;
+  grow: boolean;
+  backend: BackendChoice;
+  pageSize: number;
+  maxResident: number;
+}
+
+/** Validates `options` (pageSize and maxResident on every backend, even where ignored). */
+export function normalizeOptions(options: unknown, defaultMaxResident = DEFAULT_MAX_RESIDENT): NormalizedOptions {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+  const o = options as MapOptions;
+  const access = o.access === undefined ? 'read' : checkOneOf('options.access', o.access, ACCESS_MODES);
+  const offset = o.offset === undefined ? 0 : checkInteger('options.offset', o.offset);
+  const length = o.length === undefined ? undefined : checkInteger('options.length', o.length);
+  if (length !== undefined && offset + length > Number.MAX_SAFE_INTEGER) {
+    throw outOfRange('options.length', length, `>= 0 && <= ${Number.MAX_SAFE_INTEGER - offset}`);
+  }
+  const grow = o.grow === undefined ? false : checkBoolean('options.grow', o.grow);
+  const backend = o.backend === undefined ? 'auto' : checkOneOf('options.backend', o.backend, BACKEND_CHOICES);
+  const pageSize = o.pageSize === undefined ? DEFAULT_PAGE_SIZE : checkPageSize(o.pageSize);
+  const maxResident = o.maxResident === undefined
+    ? Math.max(defaultMaxResident, 2 * pageSize)
+    : checkMaxResident(o.maxResident, pageSize);
+  return { access, offset, length, grow, backend, pageSize, maxResident };
+}
+
+function checkPageSize(value: unknown): number {
+  const pageSize = checkInteger('options.pageSize', value, MIN_PAGE_SIZE, MAX_PAGE_SIZE);
+  if ((pageSize & (pageSize - 1)) !== 0) throw outOfRange('options.pageSize', pageSize, 'a power of two');
+  return pageSize;
+}
+
+function checkMaxResident(value: unknown, pageSize: number): number {
+  const maxResident = checkInteger('options.maxResident', value, 2 * pageSize, MAX_MAX_RESIDENT);
+  if (maxResident % pageSize !== 0) {
+    throw outOfRange('options.maxResident', maxResident, `a multiple of pageSize (${pageSize})`);
+  }
+  return maxResident;
+}
+
+/** The byte range of a file that a map covers, and the size to grow the file to first, if any. */
+export interface MapRange {
+  offset: number;
+  length: number;
+  growTo: number | undefined;
+}
+
+/**
+ * Where the map lies in a file of `fileSize` bytes. Mapping past the end without
+ * `grow` is ERR_OUT_OF_RANGE (checked before the file is touched).
+ */
+export function resolveRange(fileSize: number, options: NormalizedOptions): MapRange {
+  const { offset, length, grow } = options;
+  if (length === undefined) {
+    if (offset > fileSize) throw outOfRange('options.offset', offset, `>= 0 && <= ${fileSize} (the file's size)`);
+    return { offset, length: fileSize - offset, growTo: undefined };
+  }
+  if (offset + length <= fileSize) return { offset, length, growTo: undefined };
+  if (!grow) {
+    throw outOfRange('options.length', length, `>= 0 && <= ${Math.max(0, fileSize - offset)} (the file's size - offset), or pass grow: true`);
+  }
+  return { offset, length, growTo: offset + length };
+}

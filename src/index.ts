@@ -1,0 +1,27 @@
+/** The public surface of portable-mmap; entry points (src/entries/) add the runtime's backends. */
+export { openMap, detectBackend } from './open.js';
+export { MmapError } from './errors.js';
+export type { MmapErrorCode, Permission, UnsupportedReason } from './errors.js';
+export type {
+  Access,
+  Advice,
+  AsyncMapCursor,
+  AsyncMapOptions,
+  AsyncMemoryMap,
+  AsyncPageSource,
+  BackendChoice,
+  BackendName,
+  BackendReport,
+  FileSystemSyncAccessHandleLike,
+  MapCursor,
+  MapOptions,
+  MapStats,
+  MapTarget,
+  MemoryMap,
+  Needle,
+  PageSource,
+  Residency,
+  RuntimeName,
+  SharedOptions,
+  Whence,
+} from './types.js';

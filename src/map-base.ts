@@ -1,0 +1,391 @@
+/**
+ * MapBase: the whole public MemoryMap, written once. It validates every call
+ * (through args.ts) and then calls a small set of backend hooks with arguments
+ * that are already in range, so every backend accepts and rejects the same calls
+ * by construction. Backends (NativeMap, WasmMap) implement only the hooks.
+ */
+import {
+  MAX_VIEW_LENGTH,
+  ADVICES,
+  checkByte,
+  checkOffset,
+  checkOneOf,
+  clippedLength,
+  exactLength,
+  integerError,
+  optionalOffset,
+  toBytes,
+  toNeedle,
+  toTargetBytes,
+  checkInteger,
+} from './args.js';
+import { closed, invalidArgType, outOfRange, readOnly, unstableView } from './errors.js';
+import { Cursor } from './cursor.js';
+import { streamFrom, type Lease } from './stream.js';
+import type { Access, Advice, BackendName, MapCursor, MapStats, MemoryMap, Needle, Residency } from './types.js';
+
+/** `Symbol.dispose` where the runtime has it, else the key Node's polyfills use. */
+export const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('nodejs.dispose')) as typeof Symbol.dispose;
+export const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
+  (Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose')) as typeof Symbol.asyncDispose;
+
+export abstract class MapBase implements MemoryMap {
+  abstract readonly backend: BackendName;
+  readonly access: Access;
+  /** Bytes mapped; only resize() changes it. */
+  protected length: number;
+  protected isClosed = false;
+  /**
+   * The DataView that typed access uses; `typedIndex()` points it at the bytes
+   * and returns the index to use. Backends set it before returning.
+   */
+  protected typed!: DataView;
+  /** Set by `typedIndex(…, true)` when a setter's bytes went to scratch and must be copied back. */
+  protected typedPending = false;
+
+  protected constructor(access: Access, byteLength: number) {
+    this.access = access;
+    this.length = byteLength;
+  }
+
+  // ─── hooks: arguments are validated and in range when these are called ───
+
+  /** Whether view() aliases stay valid until resize()/close(). */
+  abstract get stableViews(): boolean;
+  /** Copies [offset, offset + target.length) of the map into target. */
+  protected abstract copyOut(offset: number, target: Uint8Array): void;
+  /** A new Uint8Array holding a copy of [offset, offset + length). */
+  protected readCopy(offset: number, length: number): Uint8Array {
+    const copy = new Uint8Array(length);
+    if (length > 0) this.copyOut(offset, copy);
+    return copy;
+  }
+  /** Copies data into the map at offset (the range is inside the map; the map is writable). */
+  protected abstract copyIn(data: Uint8Array, offset: number): void;
+  protected abstract fillRange(value: number, offset: number, length: number): void;
+  protected abstract moveRange(dest: number, src: number, count: number): void;
+  /** First match of a non-empty needle that lies wholly inside [start, end), or −1; start < end. */
+  protected abstract findRange(needle: Uint8Array, start: number, end: number): number;
+  /** Last such match, or −1. */
+  protected abstract rfindRange(needle: Uint8Array, start: number, end: number): number;
+  /** A zero-copy alias of [offset, offset + length); only called where stableViews is true. */
+  protected abstract viewRange(offset: number, length: number): Uint8Array;
+  /**
+   * Points `this.typed` at the `size` bytes at `offset` and returns their index in
+   * it. With `forWrite`, the bytes will be stored to; a backend that stages them in
+   * scratch sets `typedPending` and copies them back in `typedCommit()`.
+   */
+  protected abstract typedIndex(offset: number, size: number, forWrite: boolean): number;
+  protected typedCommit(_offset: number, _size: number): void {}
+  protected abstract flushRange(offset: number, length: number): void;
+  protected abstract flushRangeAsync(offset: number, length: number): Promise<void>;
+  protected abstract resizeTo(newLength: number): void;
+  protected abstract adviseRange(advice: Advice, offset: number, length: number): void;
+  protected abstract residencyNow(): Residency;
+  protected abstract statsNow(): MapStats;
+  /** A reader of the map's bytes that stays usable after close() until released. */
+  protected abstract openLease(): Lease;
+  /** Releases the map's resources; 'write' maps have been flushed already. */
+  protected abstract release(): void;
+
+  // ─── state ───
+
+  get byteLength(): number {
+    return this.length;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  protected checkOpen(): void {
+    if (this.isClosed) throw closed();
+  }
+
+  protected checkWritable(what: string): void {
+    if (this.isClosed) throw closed();
+    if (this.access === 'read') throw readOnly(what);
+  }
+
+  // ─── reading ───
+
+  at(index: number): number | undefined {
+    this.checkOpen();
+    if (typeof index !== 'number') throw invalidArgType('index', 'of type number', index);
+    if (!Number.isSafeInteger(index)) throw outOfRange('index', index, 'a safe integer');
+    const offset = index < 0 ? this.length + index : index;
+    if (offset < 0 || offset >= this.length) return undefined;
+    const i = this.typedIndex(offset, 1, false);
+    return this.typed.getUint8(i);
+  }
+
+  read(offset: number, length?: number): Uint8Array {
+    this.checkOpen();
+    const start = checkOffset('offset', offset, this.length);
+    const count = clippedLength(length, start, this.length, MAX_VIEW_LENGTH);
+    return this.readCopy(start, count);
+  }
+
+  readInto(target: ArrayBufferView, offset: number): number {
+    this.checkOpen();
+    const bytes = toTargetBytes(target);
+    const start = checkOffset('offset', offset, this.length);
+    const count = Math.min(bytes.length, this.length - start);
+    if (count > 0) this.copyOut(start, count === bytes.length ? bytes : bytes.subarray(0, count));
+    return count;
+  }
+
+  /** Validates a typed access of `size` bytes at `offset` and returns its index in `this.typed`. */
+  protected locate(offset: number, size: number): number {
+    if (this.isClosed) throw closed();
+    if (typeof offset === 'number' && offset >= 0 && offset + size <= this.length && Number.isInteger(offset)) {
+      return this.typedIndex(offset, size, false);
+    }
+    throw integerError('offset', offset, 0, Math.max(0, this.length - size));
+  }
+
+  protected locateWrite(offset: number, size: number, value: unknown, kind: 'number' | 'bigint'): number {
+    this.checkWritable('A typed setter');
+    if (!(typeof offset === 'number' && offset >= 0 && offset + size <= this.length && Number.isInteger(offset))) {
+      throw integerError('offset', offset, 0, Math.max(0, this.length - size));
+    }
+    if (typeof value !== kind) throw invalidArgType('value', `of type ${kind}`, value);
+    return this.typedIndex(offset, size, true);
+  }
+
+  private commitTyped(offset: number, size: number): void {
+    if (this.typedPending) {
+      this.typedPending = false;
+      this.typedCommit(offset, size);
+    }
+  }
+
+  getUint8(offset: number): number {
+    const i = this.locate(offset, 1);
+    return this.typed.getUint8(i);
+  }
+  getInt8(offset: number): number {
+    const i = this.locate(offset, 1);
+    return this.typed.getInt8(i);
+  }
+  getUint16(offset: number, littleEndian?: boolean): number {
+    const i = this.locate(offset, 2);
+    return this.typed.getUint16(i, littleEndian);
+  }
+  getInt16(offset: number, littleEndian?: boolean): number {
+    const i = this.locate(offset, 2);
+    return this.typed.getInt16(i, littleEndian);
+  }
+  getUint32(offset: number, littleEndian?: boolean): number {
+    const i = this.locate(offset, 4);
+    return this.typed.getUint32(i, littleEndian);
+  }
+  getInt32(offset: number, littleEndian?: boolean): number {
+    const i = this.locate(offset, 4);
+    return this.typed.getInt32(i, littleEndian);
+  }
+  getFloat32(offset: number, littleEndian?: boolean): number {
+    const i = this.locate(offset, 4);
+    return this.typed.getFloat32(i, littleEndian);
+  }
+  getFloat64(offset: number, littleEndian?: boolean): number {
+    const i = this.locate(offset, 8);
+    return this.typed.getFloat64(i, littleEndian);
+  }
+  getBigUint64(offset: number, littleEndian?: boolean): bigint {
+    const i = this.locate(offset, 8);
+    return this.typed.getBigUint64(i, littleEndian);
+  }
+  getBigInt64(offset: number, littleEndian?: boolean): bigint {
+    const i = this.locate(offset, 8);
+    return this.typed.getBigInt64(i, littleEndian);
+  }
+
+  setUint8(offset: number, value: number): void {
+    const i = this.locateWrite(offset, 1, value, 'number');
+    this.typed.setUint8(i, value);
+    this.commitTyped(offset, 1);
+  }
+  setInt8(offset: number, value: number): void {
+    const i = this.locateWrite(offset, 1, value, 'number');
+    this.typed.setInt8(i, value);
+    this.commitTyped(offset, 1);
+  }
+  setUint16(offset: number, value: number, littleEndian?: boolean): void {
+    const i = this.locateWrite(offset, 2, value, 'number');
+    this.typed.setUint16(i, value, littleEndian);
+    this.commitTyped(offset, 2);
+  }
+  setInt16(offset: number, value: number, littleEndian?: boolean): void {
+    const i = this.locateWrite(offset, 2, value, 'number');
+    this.typed.setInt16(i, value, littleEndian);
+    this.commitTyped(offset, 2);
+  }
+  setUint32(offset: number, value: number, littleEndian?: boolean): void {
+    const i = this.locateWrite(offset, 4, value, 'number');
+    this.typed.setUint32(i, value, littleEndian);
+    this.commitTyped(offset, 4);
+  }
+  setInt32(offset: number, value: number, littleEndian?: boolean): void {
+    const i = this.locateWrite(offset, 4, value, 'number');
+    this.typed.setInt32(i, value, littleEndian);
+    this.commitTyped(offset, 4);
+  }
+  setFloat32(offset: number, value: number, littleEndian?: boolean): void {
+    const i = this.locateWrite(offset, 4, value, 'number');
+    this.typed.setFloat32(i, value, littleEndian);
+    this.commitTyped(offset, 4);
+  }
+  setFloat64(offset: number, value: number, littleEndian?: boolean): void {
+    const i = this.locateWrite(offset, 8, value, 'number');
+    this.typed.setFloat64(i, value, littleEndian);
+    this.commitTyped(offset, 8);
+  }
+  setBigUint64(offset: number, value: bigint, littleEndian?: boolean): void {
+    const i = this.locateWrite(offset, 8, value, 'bigint');
+    this.typed.setBigUint64(i, value, littleEndian);
+    this.commitTyped(offset, 8);
+  }
+  setBigInt64(offset: number, value: bigint, littleEndian?: boolean): void {
+    const i = this.locateWrite(offset, 8, value, 'bigint');
+    this.typed.setBigInt64(i, value, littleEndian);
+    this.commitTyped(offset, 8);
+  }
+
+  view(offset?: number, length?: number): Uint8Array {
+    this.checkOpen();
+    const start = optionalOffset('offset', offset, this.length, 0);
+    const count = clippedLength(length, start, this.length, MAX_VIEW_LENGTH);
+    if (!this.stableViews) throw unstableView();
+    return this.viewRange(start, count);
+  }
+
+  // ─── writing ───
+
+  write(data: Uint8Array | string, offset: number): number {
+    this.checkWritable('write()');
+    const bytes = toBytes('data', data);
+    const start = checkOffset('offset', offset, this.length);
+    if (bytes.length > this.length - start) {
+      throw outOfRange('data.length', bytes.length, `<= ${this.length - start} (the bytes left after offset)`);
+    }
+    if (bytes.length > 0) this.copyIn(bytes, start);
+    return bytes.length;
+  }
+
+  fill(value: number, offset?: number, length?: number): void {
+    this.checkWritable('fill()');
+    const byte = checkByte('value', value);
+    const start = optionalOffset('offset', offset, this.length, 0);
+    const count = length === undefined ? this.length - start : exactLength('length', length, start, this.length);
+    if (count > 0) this.fillRange(byte, start, count);
+  }
+
+  move(dest: number, src: number, count: number): void {
+    this.checkWritable('move()');
+    const to = checkOffset('dest', dest, this.length);
+    const from = checkOffset('src', src, this.length);
+    const n = exactLength('count', count, Math.max(to, from), this.length);
+    if (n > 0 && to !== from) this.moveRange(to, from, n);
+  }
+
+  // ─── search ───
+
+  find(needle: Needle, start?: number, end?: number): number {
+    this.checkOpen();
+    const bytes = toNeedle(needle);
+    const from = optionalOffset('start', start, this.length, 0);
+    const to = optionalOffset('end', end, this.length, this.length);
+    if (from > to) return -1;
+    if (bytes.length === 0) return from;
+    if (bytes.length > to - from) return -1;
+    return this.findRange(bytes, from, to);
+  }
+
+  rfind(needle: Needle, start?: number, end?: number): number {
+    this.checkOpen();
+    const bytes = toNeedle(needle);
+    const from = optionalOffset('start', start, this.length, 0);
+    const to = optionalOffset('end', end, this.length, this.length);
+    if (from > to) return -1;
+    if (bytes.length === 0) return to;
+    if (bytes.length > to - from) return -1;
+    return this.rfindRange(bytes, from, to);
+  }
+
+  cursor(position?: number): MapCursor {
+    this.checkOpen();
+    return new Cursor(this, optionalOffset('position', position, this.length, 0));
+  }
+
+  // ─── storage ───
+
+  flush(offset?: number, length?: number): void {
+    this.checkOpen();
+    const start = optionalOffset('offset', offset, this.length, 0);
+    const count = clippedLength(length, start, this.length);
+    if (this.access === 'write' && count > 0) this.flushRange(start, count);
+  }
+
+  flushAsync(offset?: number, length?: number): Promise<void> {
+    try {
+      this.checkOpen();
+      const start = optionalOffset('offset', offset, this.length, 0);
+      const count = clippedLength(length, start, this.length);
+      if (this.access !== 'write' || count === 0) return Promise.resolve();
+      return this.flushRangeAsync(start, count);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  resize(newLength: number): void {
+    this.checkOpen();
+    if (this.access !== 'write') throw readOnly('resize()');
+    const n = checkInteger('newLength', newLength);
+    if (n !== this.length) this.resizeTo(n);
+  }
+
+  advise(advice: Advice, offset?: number, length?: number): void {
+    this.checkOpen();
+    const kind = checkOneOf('advice', advice, ADVICES);
+    const start = optionalOffset('offset', offset, this.length, 0);
+    const count = clippedLength(length, start, this.length);
+    if (count > 0) this.adviseRange(kind, start, count);
+  }
+
+  residency(): Residency {
+    this.checkOpen();
+    return this.residencyNow();
+  }
+
+  stats(): MapStats {
+    this.checkOpen();
+    return this.statsNow();
+  }
+
+  stream(offset?: number, length?: number): ReadableStream<Uint8Array> {
+    this.checkOpen();
+    const start = optionalOffset('offset', offset, this.length, 0);
+    const count = clippedLength(length, start, this.length);
+    return streamFrom(this.openLease(), start, count);
+  }
+
+  /** Flushes a 'write' map, then releases it. A failed flush throws and leaves the map open, so no change is lost silently. */
+  close(): void {
+    if (this.isClosed) return;
+    if (this.access === 'write' && this.length > 0) this.flushRange(0, this.length);
+    this.isClosed = true;
+    this.release();
+  }
+
+  [DISPOSE](): void {
+    this.close();
+  }
+
+  /** Node's util.inspect and console.log show the state, like Python's repr. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const state = this.isClosed ? 'closed' : `byteLength: ${this.length}`;
+    return `MemoryMap { backend: '${this.backend}', access: '${this.access}', ${state} }`;
+  }
+}

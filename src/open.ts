@@ -1,0 +1,104 @@
+/**
+ * openMap() and detectBackend(): classify the target, validate every option,
+ * choose the backend, and only then touch the file or source.
+ */
+import { checkInteger, normalizeOptions } from './args.js';
+import { BACKEND_ENV, chooseBackend, requireBackend, type Capabilities } from './detect.js';
+import { backendUnavailable, invalidArgType, invalidArgValue, readOnly } from './errors.js';
+import { platform, type FileTarget } from './platform.js';
+import { builtin, readEnv } from './runtime.js';
+import { bytesSource } from './sources/bytes.js';
+import { isSyncAccessHandle, opfsSource } from './sources/opfs.js';
+import type { BackendReport, MapOptions, MapTarget, MemoryMap, PageSource } from './types.js';
+
+type ClassifiedTarget = { kind: 'file'; file: FileTarget } | { kind: 'source'; source: PageSource };
+
+const MAX_FD = 2 ** 31 - 1;
+
+function isUrlLike(value: object): value is URL {
+  const url = value as Partial<URL>;
+  return typeof url.href === 'string' && typeof url.protocol === 'string' && typeof url.pathname === 'string';
+}
+
+function isPageSource(value: object): value is PageSource {
+  const source = value as Partial<PageSource>;
+  return typeof source.read === 'function' && typeof source.size === 'number';
+}
+
+function urlToPath(url: URL): string {
+  if (url.protocol !== 'file:') {
+    throw invalidArgValue('target', url.href, undefined);
+  }
+  const fileURLToPath = builtin<{ fileURLToPath(u: URL | string): string }>('node:url')?.fileURLToPath;
+  return fileURLToPath ? fileURLToPath(url.href) : decodeURIComponent(url.pathname);
+}
+
+/** What the first argument of openMap() names; validated, nothing opened yet. */
+export function classifyTarget(target: unknown): ClassifiedTarget {
+  if (typeof target === 'string') {
+    if (target === '') throw invalidArgValue('target', target, undefined);
+    if (target.includes('\0')) throw invalidArgValue('target', target.replace(/\0/g, '\\0'), undefined);
+    return { kind: 'file', file: { path: target } };
+  }
+  if (typeof target === 'number') return { kind: 'file', file: { fd: checkInteger('target', target, 0, MAX_FD) } };
+  if (target instanceof Uint8Array) return { kind: 'source', source: bytesSource(target) };
+  if (target !== null && typeof target === 'object') {
+    if (isUrlLike(target)) return { kind: 'file', file: { path: urlToPath(target) } };
+    if (isSyncAccessHandle(target)) return { kind: 'source', source: opfsSource(target) };
+    if (isPageSource(target)) return { kind: 'source', source: target };
+  }
+  throw invalidArgType(
+    'target',
+    'a path (string or file: URL), a file descriptor, a Uint8Array, a FileSystemSyncAccessHandle or a PageSource',
+    target,
+  );
+}
+
+export function capabilities(): Capabilities {
+  const p = platform();
+  return {
+    runtime: p.runtime,
+    override: readEnv(BACKEND_ENV),
+    native: () => p.native?.availability() ?? { available: false, reason: `no native backend in this ${p.runtime} build` },
+    wasm: () => p.wasm?.availability() ?? { available: false, reason: 'the wasm pager is not part of this build' },
+  };
+}
+
+/**
+ * What `backend: 'auto'` would choose here, and why.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE when PORTABLE_MMAP_BACKEND names no backend
+ */
+export function detectBackend(): BackendReport {
+  return chooseBackend(capabilities());
+}
+
+/**
+ * Maps a file (by path, file: URL or descriptor) or a synchronous source.
+ * @throws {MmapError} ENOENT, EISDIR, EACCES, ERR_MMAP_BACKEND_UNAVAILABLE, ERR_MMAP_READ_ONLY
+ * @throws {TypeError|RangeError} ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE
+ */
+export function openMap(target: MapTarget, options?: MapOptions): MemoryMap {
+  const classified = classifyTarget(target);
+  const p = platform();
+  const opts = normalizeOptions(options, p.defaultMaxResident);
+  if (opts.grow && opts.access !== 'write') throw readOnly(`grow with access '${opts.access}'`);
+  if (classified.kind === 'source') {
+    if (opts.backend === 'native') {
+      throw invalidArgValue('options.backend', 'native', ['auto', 'wasm'] as const);
+    }
+    if (!p.wasm?.availability().available) {
+      throw backendUnavailable('wasm', p.wasm?.availability().reason ?? 'the wasm pager is not part of this build');
+    }
+    return p.wasm.open(classified.source, opts);
+  }
+  const backend = requireBackend(capabilities(), opts.backend);
+  if (backend === 'native') return p.native!.openFile(classified.file, opts);
+  if (!p.files) throw backendUnavailable('wasm', `files cannot be opened in ${p.runtime}; pass a Uint8Array or a PageSource`);
+  const source = p.files.open(classified.file, opts.access);
+  try {
+    return p.wasm!.open(source, opts);
+  } catch (error) {
+    source.close?.();
+    throw error;
+  }
+}

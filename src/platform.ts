@@ -1,0 +1,61 @@
+/**
+ * The pieces of the library an entry point can provide in its runtime. The Node
+ * entry registers the native addon and the node:fs file source; browser and edge
+ * entries register only the wasm pager. Shared code asks here instead of
+ * branching on the runtime's name.
+ */
+import type { NormalizedOptions } from './args.js';
+import type { Access, MemoryMap, PageSource, RuntimeName } from './types.js';
+import { DEFAULT_MAX_RESIDENT } from './args.js';
+import { runtimeName } from './runtime.js';
+
+/** A backend that can or cannot load here, and why (the text detectBackend() reports). */
+export interface Availability {
+  available: boolean;
+  reason: string;
+}
+
+/** A file named by path or by an open descriptor (which the map never closes). */
+export interface FileTarget {
+  path?: string;
+  fd?: number;
+}
+
+export interface NativeBackend {
+  availability(): Availability;
+  openFile(target: FileTarget, options: NormalizedOptions): MemoryMap;
+}
+
+export interface WasmBackend {
+  availability(): Availability;
+  /**
+   * Maps `source`. Once this returns, the map owns the source and calls its close()
+   * exactly once, when the map (and any stream leasing it) is done; if this throws,
+   * the caller still owns it.
+   */
+  open(source: PageSource, options: NormalizedOptions): MemoryMap;
+}
+
+/** Opens files as page sources (node:fs positional reads and writes). */
+export interface FileSources {
+  open(target: FileTarget, access: Access): PageSource;
+}
+
+export interface Platform {
+  runtime: RuntimeName;
+  defaultMaxResident: number;
+  native?: NativeBackend;
+  wasm?: WasmBackend;
+  files?: FileSources;
+}
+
+let current: Platform = { runtime: runtimeName(), defaultMaxResident: DEFAULT_MAX_RESIDENT };
+
+/** Called by entry points at import time. */
+export function registerPlatform(parts: Partial<Platform>): void {
+  current = { ...current, ...parts };
+}
+
+export function platform(): Platform {
+  return current;
+}

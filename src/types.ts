@@ -1,0 +1,207 @@
+/** The public interfaces of portable-mmap (see API.md); classes implement them. */
+
+export type Access = 'read' | 'write' | 'copy';
+export type BackendName = 'native' | 'wasm';
+export type BackendChoice = 'auto' | BackendName;
+export type RuntimeName = 'node' | 'bun' | 'deno' | 'workerd' | 'edge-light' | 'browser' | 'unknown';
+export type Advice = 'normal' | 'random' | 'sequential' | 'willneed' | 'dontneed';
+export type Whence = 'start' | 'current' | 'end';
+
+/** What `'auto'` would choose here, and why. */
+export interface BackendReport {
+  backend: BackendName;
+  runtime: RuntimeName;
+  reason: string;
+}
+
+/** Options of `openMap()`; `undefined` always means "the default". */
+export interface MapOptions {
+  /** `'read'` (default), `'write'` (changes reach the file) or `'copy'` (private copy-on-write). */
+  access?: Access;
+  /** Byte offset into the file; any non-negative integer (aligned internally). */
+  offset?: number;
+  /** Bytes to map (default: file size − offset). */
+  length?: number;
+  /** With `'write'`: extend the file to offset + length if it is shorter. */
+  grow?: boolean;
+  /** `'auto'` (default), `'native'` or `'wasm'`. */
+  backend?: BackendChoice;
+  /** Pager page size in bytes: a power of two, 4 KiB–16 MiB (default 64 KiB). Wasm only. */
+  pageSize?: number;
+  /** Bytes of pages held at once (default 256 MiB). Wasm only. */
+  maxResident?: number;
+}
+
+/** Options of `openMapAsync()`. */
+export interface AsyncMapOptions extends MapOptions {
+  headers?: HeadersInit;
+  fetch?: typeof globalThis.fetch;
+  signal?: AbortSignal;
+  timeout?: number;
+}
+
+export interface SharedOptions {
+  /** Size in bytes; required with `create`. */
+  size?: number;
+  /** Create the name (fails with EEXIST if it exists). */
+  create?: boolean;
+}
+
+export interface Residency {
+  residentBytes: number;
+  mappedBytes: number;
+}
+
+export interface MapStats {
+  faults: number;
+  evictions: number;
+  bytesRead: number;
+  bytesWritten: number;
+  requests: number;
+}
+
+/** Python's file-like half of mmap: a position and reads/writes relative to it. */
+export interface MapCursor {
+  position: number;
+  seek(offset: number, whence?: Whence): number;
+  read(length?: number): Uint8Array;
+  readByte(): number | undefined;
+  readLine(): Uint8Array;
+  lines(): IterableIterator<Uint8Array>;
+  write(data: Uint8Array | string): number;
+  writeByte(value: number): void;
+}
+
+export type Needle = Uint8Array | string | number;
+
+/** A memory map: random access, in-place edits, search; every backend behaves alike. */
+export interface MemoryMap extends Disposable {
+  readonly backend: BackendName;
+  readonly access: Access;
+  readonly byteLength: number;
+  readonly closed: boolean;
+  readonly stableViews: boolean;
+
+  at(index: number): number | undefined;
+  read(offset: number, length?: number): Uint8Array;
+  readInto(target: ArrayBufferView, offset: number): number;
+
+  getUint8(offset: number): number;
+  getInt8(offset: number): number;
+  getUint16(offset: number, littleEndian?: boolean): number;
+  getInt16(offset: number, littleEndian?: boolean): number;
+  getUint32(offset: number, littleEndian?: boolean): number;
+  getInt32(offset: number, littleEndian?: boolean): number;
+  getFloat32(offset: number, littleEndian?: boolean): number;
+  getFloat64(offset: number, littleEndian?: boolean): number;
+  getBigUint64(offset: number, littleEndian?: boolean): bigint;
+  getBigInt64(offset: number, littleEndian?: boolean): bigint;
+  setUint8(offset: number, value: number): void;
+  setInt8(offset: number, value: number): void;
+  setUint16(offset: number, value: number, littleEndian?: boolean): void;
+  setInt16(offset: number, value: number, littleEndian?: boolean): void;
+  setUint32(offset: number, value: number, littleEndian?: boolean): void;
+  setInt32(offset: number, value: number, littleEndian?: boolean): void;
+  setFloat32(offset: number, value: number, littleEndian?: boolean): void;
+  setFloat64(offset: number, value: number, littleEndian?: boolean): void;
+  setBigUint64(offset: number, value: bigint, littleEndian?: boolean): void;
+  setBigInt64(offset: number, value: bigint, littleEndian?: boolean): void;
+
+  view(offset?: number, length?: number): Uint8Array;
+  write(data: Uint8Array | string, offset: number): number;
+  fill(value: number, offset?: number, length?: number): void;
+  move(dest: number, src: number, count: number): void;
+  find(needle: Needle, start?: number, end?: number): number;
+  rfind(needle: Needle, start?: number, end?: number): number;
+  cursor(position?: number): MapCursor;
+  flush(offset?: number, length?: number): void;
+  flushAsync(offset?: number, length?: number): Promise<void>;
+  resize(newLength: number): void;
+  advise(advice: Advice, offset?: number, length?: number): void;
+  residency(): Residency;
+  stats(): MapStats;
+  stream(offset?: number, length?: number): ReadableStream<Uint8Array>;
+  close(): void;
+}
+
+/** A cursor of an `AsyncMemoryMap`: reads and writes return Promises. */
+export interface AsyncMapCursor {
+  position: number;
+  seek(offset: number, whence?: Whence): number;
+  read(length?: number): Promise<Uint8Array>;
+  readByte(): Promise<number | undefined>;
+  readLine(): Promise<Uint8Array>;
+  lines(): AsyncIterableIterator<Uint8Array>;
+  write(data: Uint8Array | string): Promise<number>;
+  writeByte(value: number): Promise<void>;
+}
+
+/** A map over a source that can only be read asynchronously (HTTP, Blob, AsyncPageSource). */
+export interface AsyncMemoryMap extends AsyncDisposable {
+  readonly backend: BackendName;
+  readonly access: Access;
+  readonly byteLength: number;
+  readonly closed: boolean;
+  readonly stableViews: boolean;
+
+  load(offset: number, length: number): Promise<void>;
+  at(index: number): number | undefined;
+  read(offset: number, length?: number): Promise<Uint8Array>;
+  readInto(target: ArrayBufferView, offset: number): Promise<number>;
+  getUint8(offset: number): number;
+  getInt8(offset: number): number;
+  getUint16(offset: number, littleEndian?: boolean): number;
+  getInt16(offset: number, littleEndian?: boolean): number;
+  getUint32(offset: number, littleEndian?: boolean): number;
+  getInt32(offset: number, littleEndian?: boolean): number;
+  getFloat32(offset: number, littleEndian?: boolean): number;
+  getFloat64(offset: number, littleEndian?: boolean): number;
+  getBigUint64(offset: number, littleEndian?: boolean): bigint;
+  getBigInt64(offset: number, littleEndian?: boolean): bigint;
+  view(offset?: number, length?: number): Uint8Array;
+  write(data: Uint8Array | string, offset: number): Promise<number>;
+  fill(value: number, offset?: number, length?: number): Promise<void>;
+  move(dest: number, src: number, count: number): Promise<void>;
+  find(needle: Needle, start?: number, end?: number): Promise<number>;
+  rfind(needle: Needle, start?: number, end?: number): Promise<number>;
+  cursor(position?: number): AsyncMapCursor;
+  flush(offset?: number, length?: number): Promise<void>;
+  resize(newLength: number): Promise<void>;
+  residency(): Residency;
+  stats(): MapStats;
+  stream(offset?: number, length?: number): ReadableStream<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** A synchronous page source for the wasm backend; positions are bytes from the start of the source. */
+export interface PageSource {
+  readonly size: number;
+  read(into: Uint8Array, position: number): number;
+  write?(from: Uint8Array, position: number): number;
+  truncate?(size: number): void;
+  sync?(): void;
+  close?(): void;
+}
+
+/** The asynchronous twin of `PageSource`. */
+export interface AsyncPageSource {
+  readonly size: number;
+  read(into: Uint8Array, position: number): Promise<number>;
+  write?(from: Uint8Array, position: number): Promise<number>;
+  truncate?(size: number): Promise<void>;
+  sync?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** What `openMap()` accepts as its first argument. */
+export type MapTarget = string | URL | number | Uint8Array | PageSource | FileSystemSyncAccessHandleLike;
+
+/** The members of an OPFS `FileSystemSyncAccessHandle` that a map uses. */
+export interface FileSystemSyncAccessHandleLike {
+  read(buffer: ArrayBufferView, options?: { at?: number }): number;
+  write(buffer: ArrayBufferView, options?: { at?: number }): number;
+  getSize(): number;
+  truncate(size: number): void;
+  flush(): void;
+  close(): void;
+}
