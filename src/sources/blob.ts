@@ -5,7 +5,8 @@
  * reported as ERR_MMAP_SOURCE_CHANGED.
  */
 import type { AsyncPageSource, PageSource } from '../types.js';
-import { aborted, closed, invalidArgType, outOfRange, sourceChanged, sourceFailed } from '../errors.js';
+import { aborted, closed, invalidArgType, sourceChanged, sourceFailed } from '../errors.js';
+import { readLength } from './read-range.js';
 
 export interface BlobSourceOptions {
   /** Aborting rejects pending reads with an AbortError and fails later ones. */
@@ -20,16 +21,6 @@ export interface BlobSource extends AsyncPageSource {
   readonly closed: boolean;
   read(into: Uint8Array, position: number): Promise<number>;
   close(): Promise<void>;
-}
-
-/** Checks a read's arguments and returns how many bytes it covers (clipped at `size`). */
-function readLength(into: unknown, position: unknown, size: number): number {
-  if (!(into instanceof Uint8Array)) throw invalidArgType('into', 'an instance of Uint8Array', into);
-  if (typeof position !== 'number') throw invalidArgType('position', 'of type number', position);
-  if (!Number.isSafeInteger(position) || position < 0 || position > size) {
-    throw outOfRange('position', position, `>= 0 && <= ${size}`);
-  }
-  return Math.min(into.length, size - position);
 }
 
 function readFailure(error: unknown): Error {

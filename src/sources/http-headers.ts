@@ -102,13 +102,3 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
-
-/**
- * Exponential backoff with jitter: between half and all of `baseMs · 2^failures`, capped
- * at `maxMs`, and never shorter than the server's Retry-After (itself capped at `maxMs`).
- */
-export function backoffMs(failures: number, baseMs: number, maxMs: number, random: () => number, retryAfter?: number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** failures);
-  const jittered = ceiling / 2 + (random() * ceiling) / 2;
-  return Math.round(Math.max(jittered, Math.min(retryAfter ?? 0, maxMs)));
-}

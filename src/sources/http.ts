@@ -13,9 +13,8 @@
  * See docs/remote.md.
  */
 import type { AsyncPageSource } from '../types.js';
-import { aborted, closed, invalidArgType, invalidArgValue, MmapError, outOfRange, sourceChanged, sourceFailed, sourceUnsupported } from '../errors.js';
+import { aborted, closed, invalidArgType, MmapError, outOfRange, sourceChanged, sourceFailed, sourceUnsupported } from '../errors.js';
 import {
-  backoffMs,
   contentEncoding,
   isRetryableStatus,
   parseContentRange,
@@ -25,7 +24,11 @@ import {
   validatorChange,
   type Validators,
 } from './http-headers.js';
-import { Attempt, Limiter, sleep } from './request-pool.js';
+import { resolveTarget, type HttpTarget } from './http-target.js';
+import { readLength } from './read-range.js';
+import { Attempt, Limiter, retrying, type Failure, type Outcome, type RetryPolicy } from './request-pool.js';
+
+export type { HttpTarget };
 
 /** Bytes the opening probe asks for; the map passes its page size, so the probe brings page 0. */
 export const DEFAULT_PROBE_LENGTH = 64 * 1024;
@@ -34,8 +37,6 @@ export const DEFAULT_MAX_IN_FLIGHT = 6;
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_RETRY_DELAY = 200;
 export const DEFAULT_MAX_RETRY_DELAY = 5000;
-
-export type HttpTarget = string | URL | Request;
 
 export interface HttpSourceOptions {
   /** Sent with every request, after a Request target's own headers. */
@@ -85,43 +86,6 @@ export async function openHttpSource(target: HttpTarget, options: HttpSourceOpti
   return source;
 }
 
-/** A retryable failure of one attempt. */
-interface Failure {
-  message: string;
-  status?: number;
-  retryAfter?: number;
-  cause?: unknown;
-}
-
-/** What one attempt achieved: bytes copied (kept on a retry) and, if it failed, why. */
-interface Outcome {
-  copied: number;
-  failure?: Failure;
-}
-
-interface ResolvedTarget {
-  input: string | Request;
-  url: string;
-  headers: Headers;
-  signal?: AbortSignal;
-}
-
-function resolveTarget(target: HttpTarget, customFetch: boolean): ResolvedTarget {
-  if (typeof Request === 'function' && target instanceof Request) {
-    if (target.method !== 'GET') throw invalidArgValue('target.method', target.method);
-    return { input: target, url: target.url, headers: new Headers(target.headers), signal: target.signal };
-  }
-  if (typeof target !== 'string' && !(target instanceof URL)) throw invalidArgType('target', 'a string, a URL or a Request', target);
-  let url: URL;
-  try {
-    url = new URL(target, (globalThis as { location?: { href: string } }).location?.href);
-  } catch {
-    throw invalidArgValue('target', String(target));
-  }
-  if (!customFetch && url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidArgValue('target', url.href);
-  return { input: url.href, url: url.href, headers: new Headers() };
-}
-
 function positiveInteger(name: string, value: number | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
@@ -151,10 +115,7 @@ class RangeSource implements HttpSource {
   readonly #fetch: typeof globalThis.fetch;
   readonly #timeout: number | undefined;
   readonly #probeLength: number;
-  readonly #retries: number;
-  readonly #retryDelay: number;
-  readonly #maxRetryDelay: number;
-  readonly #random: () => number;
+  readonly #retry: RetryPolicy;
   readonly #pool: Limiter;
   /** Aborts every request when the caller's signal aborts or the source closes. */
   readonly #lifetime = new AbortController();
@@ -166,18 +127,19 @@ class RangeSource implements HttpSource {
 
   constructor(target: HttpTarget, options: HttpSourceOptions) {
     if (options.fetch !== undefined && typeof options.fetch !== 'function') throw invalidArgType('options.fetch', 'of type function', options.fetch);
-    const resolved = resolveTarget(target, options.fetch !== undefined);
+    const resolved = resolveTarget(target, options.headers, options.fetch !== undefined);
     this.url = resolved.url;
     this.#input = resolved.input;
     this.#headers = resolved.headers;
-    new Headers(options.headers).forEach((value, name) => this.#headers.set(name, value));
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#timeout = options.timeout === undefined ? undefined : positiveInteger('options.timeout', options.timeout, 0);
     this.#probeLength = positiveInteger('options.probeLength', options.probeLength, DEFAULT_PROBE_LENGTH);
-    this.#retries = positiveInteger('options.retries', options.retries, DEFAULT_RETRIES, 0);
-    this.#retryDelay = positiveInteger('options.retryDelay', options.retryDelay, DEFAULT_RETRY_DELAY, 0);
-    this.#maxRetryDelay = positiveInteger('options.maxRetryDelay', options.maxRetryDelay, DEFAULT_MAX_RETRY_DELAY, 0);
-    this.#random = options.random ?? Math.random;
+    this.#retry = {
+      retries: positiveInteger('options.retries', options.retries, DEFAULT_RETRIES, 0),
+      baseDelayMs: positiveInteger('options.retryDelay', options.retryDelay, DEFAULT_RETRY_DELAY, 0),
+      maxDelayMs: positiveInteger('options.maxRetryDelay', options.maxRetryDelay, DEFAULT_MAX_RETRY_DELAY, 0),
+      random: options.random ?? Math.random,
+    };
     this.#pool = new Limiter(positiveInteger('options.maxInFlight', options.maxInFlight, DEFAULT_MAX_IN_FLIGHT));
     for (const signal of [options.signal, resolved.signal]) if (signal) this.#follow(signal);
   }
@@ -212,12 +174,7 @@ class RangeSource implements HttpSource {
   /** Reads `into.length` bytes from `position`, clipped at `size`; returns the count. */
   async read(into: Uint8Array, position: number): Promise<number> {
     if (this.#lifetime.signal.aborted) throw this.#stopError();
-    if (!(into instanceof Uint8Array)) throw invalidArgType('into', 'an instance of Uint8Array', into);
-    if (typeof position !== 'number') throw invalidArgType('position', 'of type number', position);
-    if (!Number.isSafeInteger(position) || position < 0 || position > this.size) {
-      throw outOfRange('position', position, `>= 0 && <= ${this.size}`);
-    }
-    const length = Math.min(into.length, this.size - position);
+    const length = readLength(into, position, this.size);
     const fromHead = Math.max(0, Math.min(length, this.#head.length - position));
     if (fromHead > 0) into.set(this.#head.subarray(position, position + fromHead));
     if (fromHead === length) return length;
@@ -262,23 +219,16 @@ class RangeSource implements HttpSource {
     return this.#abortReason ? aborted(this.#abortReason.reason) : closed();
   }
 
-  /** Runs attempts, each holding a slot of the pool, until `isDone()`; failures back off, then give up. */
+  /** Runs attempts until `isDone()`, retrying failures; ERR_MMAP_SOURCE_FAILED once retries run out. */
   async #attempts(attempt: () => Promise<Outcome>, isDone: () => boolean): Promise<void> {
-    let failures = 0;
-    while (!isDone()) {
-      const { failure } = await this.#pool.run(attempt, this.#lifetime.signal);
-      if (failure === undefined) continue;
-      if (failures >= this.#retries) {
-        const tries = failures + 1;
-        throw sourceFailed(`GET ${this.url} failed after ${tries} attempt${tries === 1 ? '' : 's'}: ${failure.message}`, {
-          status: failure.status,
-          url: this.url,
-          cause: failure.cause,
-        });
-      }
-      const delay = backoffMs(failures++, this.#retryDelay, this.#maxRetryDelay, this.#random, failure.retryAfter);
-      await sleep(delay, this.#lifetime.signal);
-    }
+    const gaveUp = await retrying(this.#pool, this.#retry, this.#lifetime.signal, attempt, isDone);
+    if (gaveUp === undefined) return;
+    const { failure, attempts } = gaveUp;
+    throw sourceFailed(`GET ${this.url} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${failure.message}`, {
+      status: failure.status,
+      url: this.url,
+      cause: failure.cause,
+    });
   }
 
   /** Sends one GET with `range`; with `preconditions`, also If-Match / If-Unmodified-Since. */

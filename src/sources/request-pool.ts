@@ -1,8 +1,8 @@
 /**
- * Cancellation and admission for remote sources: a bound on requests in flight, one
- * attempt's abort controller (linked to the source's lifetime, with a timeout), and a
- * cancellable sleep for backoff. Only AbortController, AbortSignal and timers: every
- * runtime in scope has them.
+ * Admission, cancellation and retries for remote sources: a bound on requests in flight,
+ * one attempt's abort controller (linked to the source's lifetime, with a timeout), and
+ * bounded retries with exponential backoff. Only AbortController, AbortSignal and timers:
+ * every runtime in scope has them.
  */
 
 /** Admits at most `limit` tasks at once, first come first served. */
@@ -111,4 +111,55 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * Exponential backoff with jitter: between half and all of `baseMs · 2^failures`, capped
+ * at `maxMs`, and never shorter than the server's Retry-After (itself capped at `maxMs`).
+ */
+export function backoffMs(failures: number, baseMs: number, maxMs: number, random: () => number, retryAfter?: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** failures);
+  const jittered = ceiling / 2 + (random() * ceiling) / 2;
+  return Math.round(Math.max(jittered, Math.min(retryAfter ?? 0, maxMs)));
+}
+
+/** A retryable failure of one attempt. */
+export interface Failure {
+  message: string;
+  /** The HTTP status, when there was a response. */
+  status?: number;
+  /** The server's Retry-After, in ms. */
+  retryAfter?: number;
+  cause?: unknown;
+}
+
+/** What one attempt achieved: progress the next attempt keeps, and, if it failed, why. */
+export interface Outcome {
+  copied: number;
+  failure?: Failure;
+}
+
+export interface RetryPolicy {
+  /** Further attempts after a failure. */
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  random: () => number;
+}
+
+/**
+ * Runs `attempt`, each run in a slot of `pool`, until `isDone()`. A failed attempt backs
+ * off and runs again, at most `policy.retries` times in all; then the last failure is
+ * returned (undefined on success). Rejects with `signal.reason` once `signal` aborts.
+ */
+export async function retrying(pool: Limiter, policy: RetryPolicy, signal: AbortSignal,
+  attempt: () => Promise<Outcome>, isDone: () => boolean): Promise<{ failure: Failure; attempts: number } | undefined> {
+  let failures = 0;
+  while (!isDone()) {
+    const { failure } = await pool.run(attempt, signal);
+    if (failure === undefined) continue;
+    if (failures >= policy.retries) return { failure, attempts: failures + 1 };
+    await sleep(backoffMs(failures++, policy.baseDelayMs, policy.maxDelayMs, policy.random, failure.retryAfter), signal);
+  }
+  return undefined;
 }

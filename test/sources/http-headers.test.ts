@@ -1,5 +1,5 @@
+import { backoffMs } from '../../src/sources/request-pool.js';
 import {
-  backoffMs,
   contentEncoding,
   isRetryableStatus,
   parseContentRange,
