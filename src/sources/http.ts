@@ -315,16 +315,15 @@ class RangeSource implements HttpSource {
       const status = response.status;
       const range = parseContentRange(response.headers.get('content-range'));
       if (status === 412 && preconditionHeaders(this.validators).length > 0) throw sourceChanged(this.url, '412 Precondition Failed');
-      if (status === 416 && range?.total !== undefined && range.total !== this.size) {
+      // Another complete length is another object, whatever the validators say (416 included).
+      const resized = range?.total !== undefined && range.total !== this.size;
+      if (resized && (status === 416 || (status >= 200 && status < 300))) {
         throw sourceChanged(this.url, `its length ${this.size} became ${range.total}`);
       }
       if (status < 200 || status >= 300) return this.#statusFailure(response);
       this.#refuseEncoding(response);
       const change = validatorChange(this.validators, readValidators(response.headers));
       if (change !== undefined) throw sourceChanged(this.url, change);
-      if (range?.total !== undefined && range.total !== this.size) {
-        throw sourceChanged(this.url, `its length ${this.size} became ${range.total}`);
-      }
       if (status === 206) {
         // A server may send less than asked (the rest is requested next), never elsewhere or more.
         if (range?.start !== position || range.end! > last) {
