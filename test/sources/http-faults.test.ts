@@ -142,6 +142,24 @@ async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<vo
   }
 }
 
+describe('openHttpSource() arguments', () => {
+  it('refuses targets that are not http(s) URLs or GET Requests before sending anything', async () => {
+    await expect(openHttpSource('ftp://example.com/x')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    await expect(openHttpSource('not a url')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    await expect(openHttpSource(42 as unknown as string)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    await expect(openHttpSource(new Request(faultUrl(), { method: 'POST', body: 'x' }))).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    await expect(openHttpSource(faultUrl(), { fetch: 'no' as unknown as typeof fetch })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    await expect(openHttpSource(faultUrl(), { timeout: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('accepts another scheme when the caller brings its own fetch', async () => {
+    const fetchImpl = ((input: string, init?: RequestInit) => fetch(input.replace('custom:', server.origin), init)) as typeof fetch;
+    const source = await openHttpSource(`custom:/data?t=${testId}`, { ...FAST, fetch: fetchImpl });
+    expect(source.size).toBe(data.length);
+  });
+});
+
 describe('openHttpSource() refusals at open', () => {
   it("refuses a server that ignores Range with reason 'no-range', abandoning the body", async () => {
     const url = faultUrl({ mode: 'full200', from: 0 });

@@ -227,6 +227,27 @@ describe('openHttpSource() against nginx', () => {
     await source.close();
   });
 
+  it('copies straight into a view of WebAssembly memory, and takes a URL object as target', async () => {
+    const source = await openHttpSource(new URL(nginx.url('/files/big.bin')));
+    const memory = new WebAssembly.Memory({ initial: 4 });
+    const into = new Uint8Array(memory.buffer, 1000, 150_000);
+    expect(await source.read(into, 7 * MiB)).toBe(150_000);
+    expect(Buffer.compare(into, disk.subarray(7 * MiB, 7 * MiB + 150_000))).toBe(0);
+    expect(new Uint8Array(memory.buffer, 0, 1000).every((b) => b === 0)).toBe(true);
+    expect(new Uint8Array(memory.buffer, 151_000).every((b) => b === 0)).toBe(true);
+    await source.close();
+  });
+
+  it('serves the CORS headers a browser needs (for the browser tests)', async () => {
+    const preflight = await fetch(nginx.url('/files/big.bin'), { method: 'OPTIONS' });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Range, If-Match/);
+    const response = await fetch(nginx.url('/files/small.bin'), { headers: { Range: 'bytes=0-9' } });
+    await response.arrayBuffer();
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-expose-headers')).toBe('Content-Range, Content-Length, ETag, Last-Modified, Content-Encoding');
+  });
+
   it('fails with ERR_MMAP_SOURCE_FAILED, status 404 and the url for a missing file, without retrying', async () => {
     const mark = nginx.mark();
     await expect(open('/files/missing.bin', { retryDelay: 1 })).rejects.toMatchObject({
