@@ -89,7 +89,18 @@ function requestedRange(header: string | undefined, size: number): { start: numb
   return start <= end ? { start, end } : undefined;
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less if the client goes away first (so no timer outlives its request). */
+function wait(ms: number, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    }
+    res.once('close', done);
+  });
+}
 
 export async function startFaultServer(served: Uint8Array): Promise<FaultServer> {
   const counts = new Map<string, number>();
@@ -112,7 +123,7 @@ export async function startFaultServer(served: Uint8Array): Promise<FaultServer>
     const { mode, faulty, delay, query } = plan(url, record.index);
     const fault = faulty ? mode : 'ok';
     const headers = validators(query, fault === 'etag' ? '"v2"' : '"v1"');
-    if (fault === 'slow' || (mode === 'ok' && delay > 0)) await wait(delay);
+    if (fault === 'slow' || (mode === 'ok' && delay > 0)) await wait(delay, res);
     if (res.destroyed) return;
     if (fault === 'status') {
       const status = Number(query.get('status') ?? 503);
@@ -144,7 +155,7 @@ export async function startFaultServer(served: Uint8Array): Promise<FaultServer>
     if (fault === 'encoding') headers['Content-Encoding'] = 'br';
     const chunked = fault === 'short' || fault === 'long';
     res.writeHead(206, chunked ? headers : { ...headers, 'Content-Length': body.length });
-    if (fault === 'stall') await wait(delay);
+    if (fault === 'stall') await wait(delay, res);
     if (fault === 'short') return void (await send(res, record, body, Math.floor(body.length / 2)), res.end());
     if (fault === 'long') return void (await send(res, record, body), await send(res, record, new Uint8Array(16)), res.end());
     if (fault === 'reset') {
