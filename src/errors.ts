@@ -145,6 +145,18 @@ export function sourceFailed(message: string, fields: { status?: number; url?: s
   return new MmapError('ERR_MMAP_SOURCE_FAILED', message, fields);
 }
 
+/**
+ * The rejection of a call cancelled through an AbortSignal: the signal's reason when it
+ * is an AbortError already, else a DOMException named 'AbortError' whose `cause` is the
+ * reason (so `AbortSignal.timeout()` and custom reasons still reject with that name).
+ */
+export function aborted(reason?: unknown): Error {
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  const error = new DOMException('The operation was aborted', 'AbortError');
+  if (reason !== undefined) Object.defineProperty(error, 'cause', { value: reason, configurable: true, writable: true });
+  return error;
+}
+
 /** A runtime's refusal (Deno without --allow-read, …), reported as EACCES with the permission named. */
 export function permissionDenied(permission: Permission, message: string, path?: string): MmapError {
   return new MmapError('EACCES', message, { permission, path, syscall: 'open' });

@@ -1,0 +1,354 @@
+/**
+ * An HTTP(S) object read with Range requests, as an AsyncPageSource (issue 5 §2).
+ *
+ * Uses only fetch, Request, Headers, AbortController and streams, so it runs unchanged
+ * in Node, Deno, Bun, workerd, edge-light and browsers.
+ *
+ * CORS: a page reading an object from another origin needs the server to answer with
+ *   Access-Control-Allow-Origin: <the page's origin, or *>
+ *   Access-Control-Allow-Headers: Range, If-Match, If-Unmodified-Since (plus any header passed in `headers`)
+ *   Access-Control-Expose-Headers: Content-Range, ETag, Last-Modified, Content-Encoding, Content-Length
+ * and to answer the preflight (OPTIONS) that If-Match triggers. Without the exposed
+ * headers the browser hides Content-Range, and opening fails with 'no-length'.
+ * See docs/remote.md.
+ */
+import type { AsyncPageSource } from '../types.js';
+import { aborted, closed, invalidArgType, MmapError, outOfRange, sourceChanged, sourceFailed, sourceUnsupported } from '../errors.js';
+import {
+  contentEncoding,
+  isRetryableStatus,
+  parseContentRange,
+  preconditionHeaders,
+  readValidators,
+  retryAfterMs,
+  validatorChange,
+  type Validators,
+} from './http-headers.js';
+import { resolveTarget, type HttpTarget } from './http-target.js';
+import { readLength } from './read-range.js';
+import { Attempt, Limiter, retrying, type Failure, type Outcome, type RetryPolicy } from './request-pool.js';
+
+export type { HttpTarget };
+
+/** Bytes the opening probe asks for; the map passes its page size, so the probe brings page 0. */
+export const DEFAULT_PROBE_LENGTH = 64 * 1024;
+/** Requests in flight at once (browsers open at most 6 HTTP/1.1 connections per origin). */
+export const DEFAULT_MAX_IN_FLIGHT = 6;
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_RETRY_DELAY = 200;
+export const DEFAULT_MAX_RETRY_DELAY = 5000;
+
+export interface HttpSourceOptions {
+  /** Sent with every request, after a Request target's own headers. */
+  headers?: HeadersInit;
+  /** Called exactly like the global `fetch(input, init)`. */
+  fetch?: typeof globalThis.fetch;
+  /** Aborting rejects pending reads with an AbortError and fails later ones. */
+  signal?: AbortSignal;
+  /** Milliseconds per request, body included; a timeout is retried like a network error. */
+  timeout?: number;
+  /** Bytes the opening probe fetches (default 64 KiB); reads inside them need no request. */
+  probeLength?: number;
+  /** Requests in flight at once (default 6). */
+  maxInFlight?: number;
+  /** Further attempts after a retryable failure (default 3). */
+  retries?: number;
+  /** Backoff base in ms (default 200): attempt n waits ½–1 × base · 2ⁿ, capped at `maxRetryDelay`. */
+  retryDelay?: number;
+  maxRetryDelay?: number;
+  /** Jitter source in [0, 1) (default Math.random). */
+  random?: () => number;
+}
+
+/** A remote object mapped read-only; `requests` counts every request sent, the probe included. */
+export interface HttpSource extends AsyncPageSource {
+  readonly url: string;
+  readonly size: number;
+  /** ETag and Last-Modified learnt at open; every later response must agree. */
+  readonly validators: Readonly<Validators>;
+  readonly requests: number;
+  /** Body bytes received, the probe's included. */
+  readonly bytesRead: number;
+  readonly closed: boolean;
+  read(into: Uint8Array, position: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `target` with one probe (`Range: bytes=0-{probeLength-1}`) that learns the size
+ * and validators and keeps the bytes it brought.
+ * @throws {MmapError} ERR_MMAP_SOURCE_UNSUPPORTED (reason 'no-range', 'content-encoding', 'no-length'),
+ *   ERR_MMAP_SOURCE_FAILED; AbortError when `signal` aborts
+ */
+export async function openHttpSource(target: HttpTarget, options: HttpSourceOptions = {}): Promise<HttpSource> {
+  const source = new RangeSource(target, options);
+  await source.open();
+  return source;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isSafeInteger(value) || value < min) throw outOfRange(name, value, `an integer >= ${min}`);
+  return value;
+}
+
+/** Copies a body into `target` as chunks arrive (one copy); true if the body was longer than `target`. */
+async function copyBody(body: ReadableStream<Uint8Array> | null, target: Uint8Array, progress: { copied: number }): Promise<boolean> {
+  if (body === null) return false;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return false;
+    if (value.length > target.length - progress.copied) return true;
+    target.set(value, progress.copied);
+    progress.copied += value.length;
+  }
+}
+
+class RangeSource implements HttpSource {
+  readonly url: string;
+  size = 0;
+  validators: Validators = {};
+  readonly #input: string | Request;
+  readonly #headers: Headers;
+  readonly #fetch: typeof globalThis.fetch;
+  readonly #timeout: number | undefined;
+  readonly #probeLength: number;
+  readonly #retry: RetryPolicy;
+  readonly #pool: Limiter;
+  /** Aborts every request when the caller's signal aborts or the source closes. */
+  readonly #lifetime = new AbortController();
+  #abortReason: { reason: unknown } | undefined;
+  #closed = false;
+  #head = new Uint8Array(0);
+  #requests = 0;
+  #bytesRead = 0;
+
+  constructor(target: HttpTarget, options: HttpSourceOptions) {
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw invalidArgType('options.fetch', 'of type function', options.fetch);
+    const resolved = resolveTarget(target, options.headers, options.fetch !== undefined);
+    this.url = resolved.url;
+    this.#input = resolved.input;
+    this.#headers = resolved.headers;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#timeout = options.timeout === undefined ? undefined : positiveInteger('options.timeout', options.timeout, 0);
+    this.#probeLength = positiveInteger('options.probeLength', options.probeLength, DEFAULT_PROBE_LENGTH);
+    this.#retry = {
+      retries: positiveInteger('options.retries', options.retries, DEFAULT_RETRIES, 0),
+      baseDelayMs: positiveInteger('options.retryDelay', options.retryDelay, DEFAULT_RETRY_DELAY, 0),
+      maxDelayMs: positiveInteger('options.maxRetryDelay', options.maxRetryDelay, DEFAULT_MAX_RETRY_DELAY, 0),
+      random: options.random ?? Math.random,
+    };
+    this.#pool = new Limiter(positiveInteger('options.maxInFlight', options.maxInFlight, DEFAULT_MAX_IN_FLIGHT));
+    for (const signal of [options.signal, resolved.signal]) if (signal) this.#follow(signal);
+  }
+
+  get requests(): number {
+    return this.#requests;
+  }
+
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async open(): Promise<void> {
+    try {
+      let opened = false;
+      await this.#attempts(async () => {
+        const outcome = await this.#probe();
+        opened = outcome.failure === undefined;
+        return outcome;
+      }, () => opened);
+    } catch (error) {
+      const stopped = this.#lifetime.signal.aborted;
+      this.#stop();
+      throw stopped ? this.#stopError() : error;
+    }
+  }
+
+  /** Reads `into.length` bytes from `position`, clipped at `size`; returns the count. */
+  async read(into: Uint8Array, position: number): Promise<number> {
+    if (this.#lifetime.signal.aborted) throw this.#stopError();
+    const length = readLength(into, position, this.size);
+    const fromHead = Math.max(0, Math.min(length, this.#head.length - position));
+    if (fromHead > 0) into.set(this.#head.subarray(position, position + fromHead));
+    if (fromHead === length) return length;
+    const target = into.subarray(fromHead, length);
+    let copied = 0;
+    try {
+      await this.#attempts(async () => {
+        const outcome = await this.#rangeAttempt(target.subarray(copied), position + fromHead + copied);
+        copied += outcome.copied;
+        return outcome;
+      }, () => copied === target.length);
+    } catch (error) {
+      throw this.#lifetime.signal.aborted ? this.#stopError() : error;
+    }
+    return length;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#head = new Uint8Array(0);
+    this.#stop();
+  }
+
+  #follow(signal: AbortSignal): void {
+    const onAbort = () => {
+      this.#abortReason ??= { reason: signal.reason };
+      this.#stop();
+    };
+    if (signal.aborted) onAbort();
+    else {
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#lifetime.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
+    }
+  }
+
+  #stop(): void {
+    this.#lifetime.abort();
+  }
+
+  #stopError(): Error {
+    return this.#abortReason ? aborted(this.#abortReason.reason) : closed();
+  }
+
+  /** Runs attempts until `isDone()`, retrying failures; ERR_MMAP_SOURCE_FAILED once retries run out. */
+  async #attempts(attempt: () => Promise<Outcome>, isDone: () => boolean): Promise<void> {
+    const gaveUp = await retrying(this.#pool, this.#retry, this.#lifetime.signal, attempt, isDone);
+    if (gaveUp === undefined) return;
+    const { failure, attempts } = gaveUp;
+    throw sourceFailed(`GET ${this.url} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${failure.message}`, {
+      status: failure.status,
+      url: this.url,
+      cause: failure.cause,
+    });
+  }
+
+  /** Sends one GET with `range`; with `preconditions`, also If-Match / If-Unmodified-Since. */
+  #send(range: string, preconditions: boolean, attempt: Attempt): Promise<Response> {
+    const headers = new Headers(this.#headers);
+    headers.set('Range', range);
+    if (preconditions) for (const [name, value] of preconditionHeaders(this.validators)) headers.set(name, value);
+    this.#requests++;
+    const fetchImpl = this.#fetch; // called unbound, like the global fetch (a bound `this` is an Illegal invocation in browsers)
+    return fetchImpl(this.#input, { method: 'GET', headers, signal: attempt.signal });
+  }
+
+  /**
+   * Runs one request: `check` inspects the response (throwing final errors, returning a
+   * retryable failure or the bytes expected); the body is then copied into `target`.
+   */
+  async #exchange(range: string, preconditions: boolean, target: (expected: number) => Uint8Array,
+    check: (response: Response) => Failure | number): Promise<Outcome> {
+    const attempt = new Attempt(this.#lifetime.signal, this.#timeout);
+    const progress = { copied: 0 };
+    let response: Response | undefined;
+    let complete = false;
+    try {
+      response = await this.#send(range, preconditions, attempt);
+      const checked = check(response);
+      if (typeof checked !== 'number') return { copied: 0, failure: checked };
+      if (checked === 0) return { copied: 0 }; // nothing to read; an error page's body is dropped
+      const overflow = await copyBody(response.body, target(checked), progress);
+      this.#bytesRead += progress.copied;
+      if (overflow) return { copied: 0, failure: { message: 'the body is longer than its Content-Range', status: response.status } };
+      if (progress.copied < checked) {
+        return { copied: progress.copied, failure: { message: `short body: ${progress.copied} of ${checked} bytes`, status: response.status } };
+      }
+      complete = true;
+      return { copied: checked };
+    } catch (error) {
+      if (error instanceof MmapError || this.#lifetime.signal.aborted) throw error;
+      this.#bytesRead += progress.copied;
+      const message = attempt.timedOut ? `timed out after ${this.#timeout} ms` : `network error: ${(error as Error)?.message ?? error}`;
+      return { copied: progress.copied, failure: { message, status: response?.status, cause: attempt.timedOut ? undefined : error } };
+    } finally {
+      attempt.finish(!complete, response?.body);
+    }
+  }
+
+  /** The opening probe: learns size and validators, keeps the bytes it brought as `#head`. */
+  #probe(): Promise<Outcome> {
+    let head = new Uint8Array(0);
+    return this.#exchange(`bytes=0-${this.#probeLength - 1}`, false, (expected) => (head = new Uint8Array(expected)), (response) => {
+      const status = response.status;
+      const range = parseContentRange(response.headers.get('content-range'));
+      // An empty object has no satisfiable range: 416 with `bytes */0` (RFC 9110 §15.5.17).
+      if (status === 416 && range?.total === 0) return this.#learn(response, 0, 0);
+      if (status < 200 || status >= 300) return this.#statusFailure(response);
+      this.#refuseEncoding(response);
+      if (status === 206) {
+        if (range?.total === undefined || range.start === undefined) {
+          throw sourceUnsupported('no-length', `${this.url} gave no complete length in Content-Range`, this.url);
+        }
+        if (range.start !== 0) return { message: `Content-Range ${range.start}-${range.end} does not start at 0`, status };
+        return this.#learn(response, range.total, range.end! + 1);
+      }
+      // Servers that skip ranges on empty files (nginx) answer 200 with Content-Length 0.
+      if (status === 200 && response.headers.get('content-length') === '0') return this.#learn(response, 0, 0);
+      throw sourceUnsupported('no-range', `${this.url} ignored the Range header (status ${status})`, this.url);
+    }).then((outcome) => {
+      if (outcome.failure === undefined) this.#head = head;
+      return outcome;
+    });
+  }
+
+  #learn(response: Response, size: number, expected: number): Failure | number {
+    const length = response.headers.get('content-length');
+    if (length !== null && Number(length) !== expected) return { message: `Content-Length ${length} for ${expected} bytes`, status: response.status };
+    this.size = size;
+    this.validators = readValidators(response.headers);
+    return expected;
+  }
+
+  /** One range request for `target` at `position`, checked against what open learnt. */
+  #rangeAttempt(target: Uint8Array, position: number): Promise<Outcome> {
+    const last = position + target.length - 1;
+    return this.#exchange(`bytes=${position}-${last}`, true, (expected) => target.subarray(0, expected), (response) => {
+      const status = response.status;
+      const range = parseContentRange(response.headers.get('content-range'));
+      if (status === 412 && preconditionHeaders(this.validators).length > 0) throw sourceChanged(this.url, '412 Precondition Failed');
+      // Another complete length is another object, whatever the validators say (416 included).
+      const resized = range?.total !== undefined && range.total !== this.size;
+      if (resized && (status === 416 || (status >= 200 && status < 300))) {
+        throw sourceChanged(this.url, `its length ${this.size} became ${range.total}`);
+      }
+      if (status < 200 || status >= 300) return this.#statusFailure(response);
+      this.#refuseEncoding(response);
+      const change = validatorChange(this.validators, readValidators(response.headers));
+      if (change !== undefined) throw sourceChanged(this.url, change);
+      if (status === 206) {
+        // A server may send less than asked (the rest is requested next), never elsewhere or more.
+        if (range?.start !== position || range.end! > last) {
+          return { message: `Content-Range ${response.headers.get('content-range')} for bytes ${position}-${last}`, status: 206 };
+        }
+        const expected = range.end! - range.start + 1;
+        const length = response.headers.get('content-length');
+        if (length !== null && Number(length) !== expected) return { message: `Content-Length ${length} for ${expected} bytes`, status: 206 };
+        return expected;
+      }
+      return { message: `status ${status} to a range request`, status };
+    });
+  }
+
+  #refuseEncoding(response: Response): void {
+    const encoding = contentEncoding(response.headers);
+    if (encoding !== undefined) {
+      throw sourceUnsupported('content-encoding', `${this.url} is served with Content-Encoding: ${encoding}`, this.url);
+    }
+  }
+
+  /** A status that is not success: retryable ones come back as failures, others fail at once. */
+  #statusFailure(response: Response): Failure {
+    const status = response.status;
+    if (!isRetryableStatus(status)) throw sourceFailed(`GET ${this.url} answered ${status}`, { status, url: this.url });
+    return { message: `status ${status}`, status, retryAfter: retryAfterMs(response.headers.get('retry-after')) };
+  }
+}

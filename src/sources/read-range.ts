@@ -1,0 +1,16 @@
+/** The argument rules every built-in page source applies to `read(into, position)`. */
+import { invalidArgType, outOfRange } from '../errors.js';
+
+/**
+ * Checks a read's arguments against a source of `size` bytes and returns how many bytes
+ * it covers: `into.length` clipped at the end, so no read leaves `[0, size)`.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE  @throws {RangeError} ERR_OUT_OF_RANGE (position outside [0, size])
+ */
+export function readLength(into: unknown, position: unknown, size: number): number {
+  if (!(into instanceof Uint8Array)) throw invalidArgType('into', 'an instance of Uint8Array', into);
+  if (typeof position !== 'number') throw invalidArgType('position', 'of type number', position);
+  if (!Number.isSafeInteger(position) || position < 0 || position > size) {
+    throw outOfRange('position', position, `>= 0 && <= ${size}`);
+  }
+  return Math.min(into.length, size - position);
+}

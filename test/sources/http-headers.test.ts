@@ -1,0 +1,86 @@
+import { backoffMs } from '../../src/sources/request-pool.js';
+import {
+  contentEncoding,
+  isRetryableStatus,
+  parseContentRange,
+  preconditionHeaders,
+  readValidators,
+  retryAfterMs,
+  validatorChange,
+} from '../../src/sources/http-headers.js';
+
+describe('parseContentRange()', () => {
+  it.each([
+    ['bytes 0-9/100', { start: 0, end: 9, total: 100 }],
+    ['bytes 42-42/43', { start: 42, end: 42, total: 43 }],
+    ['BYTES  5-6/*', { start: 5, end: 6, total: undefined }],
+    ['bytes */0', { total: 0 }],
+    ['bytes */1000', { total: 1000 }],
+    ['bytes 4294967296-4294967297/8589934592', { start: 2 ** 32, end: 2 ** 32 + 1, total: 2 ** 33 }],
+  ])('parses %j', (header, expected) => {
+    expect(parseContentRange(header)).toEqual(expected);
+  });
+
+  it.each([null, '', 'bytes', 'bytes 9-0/100', 'bytes 0-100/100', 'bytes */*', 'items 0-1/2', 'bytes -1-2/3', 'bytes 0-1/99999999999999999999'])(
+    'refuses %j',
+    (header) => {
+      expect(parseContentRange(header)).toBeUndefined();
+    },
+  );
+});
+
+describe('validators', () => {
+  it('reads ETag and Last-Modified', () => {
+    expect(readValidators(new Headers({ ETag: '"a"', 'Last-Modified': 'Wed, 21 Oct 2026 07:28:00 GMT' }))).toEqual({
+      etag: '"a"',
+      lastModified: 'Wed, 21 Oct 2026 07:28:00 GMT',
+    });
+    expect(readValidators(new Headers())).toEqual({});
+  });
+
+  it('sends If-Match only with a strong ETag, else If-Unmodified-Since, else nothing', () => {
+    expect(preconditionHeaders({ etag: '"a"', lastModified: 'd' })).toEqual([['If-Match', '"a"']]);
+    expect(preconditionHeaders({ etag: 'W/"a"', lastModified: 'd' })).toEqual([['If-Unmodified-Since', 'd']]);
+    expect(preconditionHeaders({ etag: 'W/"a"' })).toEqual([]);
+    expect(preconditionHeaders({})).toEqual([]);
+  });
+
+  it('reports a changed ETag or Last-Modified, and skips validators a response leaves out', () => {
+    expect(validatorChange({ etag: '"a"' }, { etag: '"b"' })).toMatch(/ETag/);
+    expect(validatorChange({ etag: 'W/"a"' }, { etag: '"a"' })).toMatch(/ETag/);
+    expect(validatorChange({ lastModified: 'x' }, { lastModified: 'y' })).toMatch(/Last-Modified/);
+    expect(validatorChange({ etag: '"a"', lastModified: 'x' }, { etag: '"a"', lastModified: 'x' })).toBeUndefined();
+    expect(validatorChange({ etag: '"a"', lastModified: 'x' }, {})).toBeUndefined();
+  });
+});
+
+describe('contentEncoding()', () => {
+  it('ignores identity and reports anything else', () => {
+    expect(contentEncoding(new Headers())).toBeUndefined();
+    expect(contentEncoding(new Headers({ 'Content-Encoding': 'identity' }))).toBeUndefined();
+    expect(contentEncoding(new Headers({ 'Content-Encoding': 'GZIP' }))).toBe('gzip');
+  });
+});
+
+describe('retry rules', () => {
+  it('retries timeouts, throttling and server errors only', () => {
+    for (const status of [408, 429, 500, 502, 503, 504, 599]) expect(isRetryableStatus(status)).toBe(true);
+    for (const status of [400, 401, 403, 404, 410, 412, 416, 501, 505]) expect(isRetryableStatus(status)).toBe(false);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(retryAfterMs(null)).toBeUndefined();
+    expect(retryAfterMs('3')).toBe(3000);
+    expect(retryAfterMs('Wed, 21 Oct 2026 07:28:10 GMT', Date.parse('Wed, 21 Oct 2026 07:28:00 GMT'))).toBe(10_000);
+    expect(retryAfterMs('Wed, 21 Oct 2026 07:28:00 GMT', Date.parse('Wed, 21 Oct 2026 07:29:00 GMT'))).toBe(0);
+    expect(retryAfterMs('soon')).toBeUndefined();
+  });
+
+  it('backs off exponentially between half and all of base · 2^n, capped, never under Retry-After', () => {
+    expect([0, 1, 2, 3].map((n) => backoffMs(n, 100, 10_000, () => 0))).toEqual([50, 100, 200, 400]);
+    expect([0, 1, 2, 3].map((n) => backoffMs(n, 100, 10_000, () => 0.999999))).toEqual([100, 200, 400, 800]);
+    expect(backoffMs(20, 100, 5000, () => 1)).toBe(5000);
+    expect(backoffMs(0, 100, 5000, () => 0, 3000)).toBe(3000);
+    expect(backoffMs(0, 100, 5000, () => 0, 60_000)).toBe(5000);
+  });
+});
