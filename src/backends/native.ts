@@ -40,7 +40,7 @@ function fromAddon(error: unknown, path?: string): unknown {
  */
 export class NativeMap extends MapBase {
   readonly backend = 'native' as const;
-  /** The whole map when it fits one window (≤ 4 GiB), else undefined. Never handed out. */
+  /** The whole map when it fits one window (≤ 4 GiB) and was needed, else undefined. Never handed out. */
   private whole: Uint8Array | undefined;
   /** Windows of a larger map by index, for typed access; never handed out. */
   private windows: DataView[] = [];
@@ -64,17 +64,26 @@ export class NativeMap extends MapBase {
     return true;
   }
 
-  /** Points the internal buffers at the current mapping (after open and resize). */
+  /** Forgets the buffers over the previous mapping (after open and resize); new ones are made on first use. */
   private attach(): void {
     this.windows = [];
     this.exposed = [];
-    if (this.length > WINDOW_SPAN) {
-      this.whole = undefined;
-      this.typed = this.window(0);
-      return;
+    this.whole = this.length === 0 ? new Uint8Array(0) : undefined;
+    this.typed = EMPTY_VIEW;
+  }
+
+  /**
+   * The whole map as bytes when it fits one window, made on first use: V8 counts
+   * an external ArrayBuffer as external memory and may answer a large one with a
+   * garbage collection, so calls that need none (find, flush, close) make none.
+   * Undefined for larger maps.
+   */
+  private wholeBytes(): Uint8Array | undefined {
+    if (this.whole === undefined && this.length <= WINDOW_SPAN) {
+      this.whole = new Uint8Array(this.windowBuffer(0));
+      this.typed = new DataView(this.whole.buffer);
     }
-    this.whole = this.length === 0 ? new Uint8Array(0) : new Uint8Array(this.windowBuffer(0));
-    this.typed = this.length === 0 ? EMPTY_VIEW : new DataView(this.whole.buffer);
+    return this.whole;
   }
 
   /** A new external buffer over window `index`. */
@@ -87,21 +96,17 @@ export class NativeMap extends MapBase {
     }
   }
 
-  private window(index: number): DataView {
-    return (this.windows[index] ??= new DataView(this.windowBuffer(index)));
-  }
-
   protected typedIndex(offset: number): number {
-    if (this.whole !== undefined) return offset;
+    if (this.whole !== undefined || this.wholeBytes() !== undefined) return offset;
     const index = Math.floor(offset / WINDOW_STEP);
-    this.typed = this.window(index);
+    this.typed = this.windows[index] ??= new DataView(this.windowBuffer(index));
     return offset - index * WINDOW_STEP;
   }
 
   protected viewRange(offset: number, length: number): Uint8Array {
     if (this.length === 0) return new Uint8Array(0);
     // The window holding the first byte (or the last byte of the map, for a view at its end).
-    const index = this.whole !== undefined ? 0 : Math.floor(Math.min(offset, this.length - 1) / WINDOW_STEP);
+    const index = this.length <= WINDOW_SPAN ? 0 : Math.floor(Math.min(offset, this.length - 1) / WINDOW_STEP);
     const start = index * WINDOW_STEP;
     const end = Math.min(this.length, start + WINDOW_SPAN);
     if (offset + length > end) {
@@ -121,7 +126,7 @@ export class NativeMap extends MapBase {
 
   protected override readCopy(offset: number, length: number): Uint8Array {
     this.bytesRead += length;
-    const whole = this.whole;
+    const whole = this.whole ?? this.wholeBytes();
     if (whole !== undefined) return whole.slice(offset, offset + length);
     const copy = new Uint8Array(length);
     if (length > 0) this.addon.copyOut(this.handle, offset, copy);
@@ -130,27 +135,27 @@ export class NativeMap extends MapBase {
 
   protected copyOut(offset: number, target: Uint8Array): void {
     this.bytesRead += target.length;
-    const whole = this.whole;
+    const whole = this.whole ?? this.wholeBytes();
     if (whole !== undefined) target.set(whole.subarray(offset, offset + target.length));
     else this.addon.copyOut(this.handle, offset, target);
   }
 
   protected copyIn(data: Uint8Array, offset: number): void {
     this.bytesWritten += data.length;
-    const whole = this.whole;
+    const whole = this.whole ?? this.wholeBytes();
     if (whole !== undefined) whole.set(data, offset);
     else this.addon.copyIn(this.handle, offset, data);
   }
 
   protected fillRange(value: number, offset: number, length: number): void {
     this.bytesWritten += length;
-    const whole = this.whole;
+    const whole = this.whole ?? this.wholeBytes();
     if (whole !== undefined) whole.fill(value, offset, offset + length);
     else this.addon.fill(this.handle, value, offset, length);
   }
 
   protected moveRange(dest: number, src: number, count: number): void {
-    const whole = this.whole;
+    const whole = this.whole ?? this.wholeBytes();
     if (whole !== undefined) whole.copyWithin(dest, src, src + count);
     else this.addon.move(this.handle, dest, src, count);
   }
