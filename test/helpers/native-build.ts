@@ -132,3 +132,11 @@ export function tempFiles(): { file(name: string, bytes?: Uint8Array | string): 
     },
   };
 }
+
+/** Byte equality that stays fast on large arrays (jest's toEqual walks them element by element). */
+export function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
+  if (actual.length === expected.length && Buffer.compare(actual, expected) === 0) return;
+  let at = 0;
+  while (at < actual.length && at < expected.length && actual[at] === expected[at]) at++;
+  throw new Error(`bytes differ at ${at} (lengths ${actual.length} and ${expected.length})`);
+}

@@ -4,7 +4,7 @@
  * process, so each test checks the child's exit status as well as its report.
  */
 import { readFileSync } from 'node:fs';
-import { ensureBuilt, lastJson, runChild, tempFiles, type ChildResult } from '../helpers/native-build.js';
+import { ensureBuilt, expectBytes, lastJson, runChild, tempFiles, type ChildResult } from '../helpers/native-build.js';
 import { pattern } from '../conformance/harness.js';
 
 const files = tempFiles();
@@ -77,7 +77,7 @@ describe('views after close() and resize()', () => {
     );
     expectClean(result);
     expect(lastJson(result).seen).toEqual([0xaa, 0xdeadbeef]);
-    expect(new Uint8Array(readFileSync(path))).toEqual(bytes);
+    expectBytes(readFileSync(path), bytes);
   });
 });
 
@@ -106,7 +106,7 @@ describe('memory that escaped into another buffer', () => {
       expectClean(result);
       const out = lastJson(result);
       expect(out).toEqual({ detachedByEnqueue: true, fresh: [...bytes.subarray(0, 4)], zeros: true, stored: 7 });
-      expect(new Uint8Array(readFileSync(path))).toEqual(bytes);
+      expectBytes(readFileSync(path), bytes);
     });
   }
 
