@@ -78,6 +78,8 @@ export interface ChildOptions {
   nodeFlags?: string[];
   /** Run under this command (e.g. ['strace', '-f', …]); node and the script follow it. */
   wrapper?: string[];
+  /** Extra environment variables. */
+  env?: Record<string, string>;
   timeout?: number;
 }
 
@@ -94,7 +96,7 @@ export function runChild(source: string, options: ChildOptions = {}): ChildResul
     const result: SpawnSyncReturns<string> = spawnSync(
       command,
       [...prefix, ...(options.nodeFlags ?? []), script, ...(options.args ?? [])],
-      { encoding: 'utf8', timeout: options.timeout ?? 60_000 },
+      { encoding: 'utf8', timeout: options.timeout ?? 60_000, env: { ...process.env, ...options.env } },
     );
     if (result.error) throw result.error;
     return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
