@@ -15,7 +15,10 @@
       },
       "conditions": [
         ["OS=='win'", {
-          "sources": ["src/map_win32.c"]
+          "sources": ["src/map_win32.c"],
+          "msvs_settings": {
+            "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11", "/experimental:c11atomics"] }
+          }
         }, {
           "sources": ["src/map_posix.c"],
           "cflags": ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"],

@@ -5,28 +5,22 @@
 #include <node_api.h>
 
 /*
- * Checks a Node-API call inside a callback: on failure it leaves exactly one
- * pending exception (the engine's, or one describing the failed call) and
- * returns NULL from the callback.
+ * Checks a Node-API call: on failure it leaves exactly one pending exception
+ * (the engine's, or one describing the failed call) and returns `failed`.
  */
-#define NAPI_CALL(env, call)                      \
+#define NAPI_CHECK_OR(env, call, failed)          \
   do {                                            \
     napi_status status_ = (call);                 \
     if (status_ != napi_ok) {                     \
       throw_napi_failure((env), status_, #call);  \
-      return NULL;                                \
+      return failed;                              \
     }                                             \
   } while (0)
 
-/* The same inside helpers that report success as a bool. */
-#define NAPI_CHECK(env, call)                     \
-  do {                                            \
-    napi_status status_ = (call);                 \
-    if (status_ != napi_ok) {                     \
-      throw_napi_failure((env), status_, #call);  \
-      return false;                               \
-    }                                             \
-  } while (0)
+/* Inside a callback: returns NULL. */
+#define NAPI_CALL(env, call) NAPI_CHECK_OR(env, call, NULL)
+/* Inside helpers that report success as a bool: returns false. */
+#define NAPI_CHECK(env, call) NAPI_CHECK_OR(env, call, false)
 
 void throw_napi_failure(napi_env env, napi_status status, const char *call);
 /* An Error with a `code` property, e.g. throw_code(env, "ERR_MMAP_CLOSED", "The map is closed"). */

@@ -98,15 +98,24 @@ static bool get_bytes(napi_env env, napi_value value, uint8_t **data, size_t *le
   return true;
 }
 
-static bool get_handle(napi_env env, napi_value value, mm_handle **out) {
+/* The data of an external this addon made with `tag`; anything else is a TypeError. */
+static bool get_tagged(napi_env env, napi_value value, const napi_type_tag *tag, const char *what, void **out) {
   bool ours = false;
-  NAPI_CHECK(env, napi_check_object_type_tag(env, value, &HANDLE_TAG, &ours));
+  NAPI_CHECK(env, napi_check_object_type_tag(env, value, tag, &ours));
   if (!ours) {
-    throw_type(env, "expected a map handle");
+    throw_type(env, what);
     return false;
   }
-  NAPI_CHECK(env, napi_get_value_external(env, value, (void **)out));
+  NAPI_CHECK(env, napi_get_value_external(env, value, out));
   return true;
+}
+
+static bool get_handle(napi_env env, napi_value value, mm_handle **out) {
+  return get_tagged(env, value, &HANDLE_TAG, "expected a map handle", (void **)out);
+}
+
+static bool get_lease(napi_env env, napi_value value, mm_lease **out) {
+  return get_tagged(env, value, &LEASE_TAG, "expected a lease", (void **)out);
 }
 
 /* A handle whose map is still open. */
@@ -568,17 +577,6 @@ napi_value method_lease(napi_env env, napi_callback_info info) {
   handle->leases++;
   handle->owners++;
   return tagged_external(env, lease, finalize_lease, &LEASE_TAG);
-}
-
-static bool get_lease(napi_env env, napi_value value, mm_lease **out) {
-  bool ours = false;
-  NAPI_CHECK(env, napi_check_object_type_tag(env, value, &LEASE_TAG, &ours));
-  if (!ours) {
-    throw_type(env, "expected a lease");
-    return false;
-  }
-  NAPI_CHECK(env, napi_get_value_external(env, value, (void **)out));
-  return true;
 }
 
 /* leaseCopy(lease, offset, target) → bytes copied, clipped at the map's current length. */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 /* Largest external buffer Node 20 accepts (v8::TypedArray::kMaxLength on 64-bit). */
-#define MAX_BUFFER_LENGTH ((size_t)1 << 32)
+#define MAX_BUFFER_LENGTH ((uint64_t)1 << 32)
 
 static void release_region(napi_env env, void *data, void *hint) {
   (void)env;
@@ -54,7 +54,7 @@ static bool remember(napi_env env, view_list *list, napi_value buffer) {
 
 napi_value views_create(napi_env env, mm_handle *handle, size_t offset, size_t length) {
   mm_map *map = &handle->map;
-  if (map->region == NULL || length == 0 || length > MAX_BUFFER_LENGTH || offset > map->length ||
+  if (map->region == NULL || length == 0 || (uint64_t)length > MAX_BUFFER_LENGTH || offset > map->length ||
       length > map->length - offset) {
     throw_range(env, "a buffer must cover 1 to 2^32 bytes inside the map");
     return NULL;
