@@ -262,6 +262,13 @@ function openFile(addon: Addon, target: FileTarget, options: NormalizedOptions):
   }
 }
 
+/**
+ * The native backend as the Node platform registers it: available where the addon
+ * loads, and `availability().reason` (what detectBackend() shows) says where the
+ * addon came from or why it did not load.
+ * @throws {MmapError} from openFile(): ERR_MMAP_BACKEND_UNAVAILABLE, ENOENT, EISDIR, EACCES, ENODEV, ENOMEM, …
+ * @throws {RangeError} from openFile(): ERR_OUT_OF_RANGE (a range past the end of the file without grow)
+ */
 export const nativeBackend: NativeBackend = {
   availability() {
     const { addon, reason } = loadAddon();
