@@ -50,13 +50,22 @@ function withLock(fn: () => void): void {
   }
 }
 
-/** Builds the addon (if missing or older than its sources) and dist/ (if older than src/). */
+function buildAddonIfStale(): void {
+  const sources = newestMtime(join(ROOT, 'native-backend', 'src'));
+  if (!existsSync(ADDON) || statSync(ADDON).mtimeMs < sources) {
+    execFileSync('npm', ['run', 'build:addon'], { cwd: ROOT, stdio: 'pipe' });
+  }
+}
+
+/** Builds the addon if it is missing or older than its sources (for tests that load it in-process). */
+export function ensureAddon(): void {
+  withLock(buildAddonIfStale);
+}
+
+/** Also builds dist/ if it is older than src/ (for tests that run the compiled package in children). */
 export function ensureBuilt(): void {
   withLock(() => {
-    const sources = newestMtime(join(ROOT, 'native-backend', 'src'));
-    if (!existsSync(ADDON) || statSync(ADDON).mtimeMs < sources) {
-      execFileSync('npm', ['run', 'build:addon'], { cwd: ROOT, stdio: 'pipe' });
-    }
+    buildAddonIfStale();
     if (!existsSync(DIST_ENTRY) || statSync(DIST_ENTRY).mtimeMs < newestMtime(join(ROOT, 'src'))) {
       const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
       execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });

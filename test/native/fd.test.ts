@@ -6,12 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { openMap } from '../../src/entries/node.js';
 import type { MapOptions } from '../../src/types.js';
-import { ensureBuilt, openFdCount, tempFiles } from '../helpers/native-build.js';
+import { ensureAddon, openFdCount, tempFiles } from '../helpers/native-build.js';
 import { pattern } from '../conformance/harness.js';
 
 const files = tempFiles();
 const native: MapOptions = { backend: 'native' };
-beforeAll(ensureBuilt);
+beforeAll(ensureAddon);
 afterAll(() => files.cleanup());
 
 /** Open descriptor numbers, without the one that lists them. */

@@ -6,12 +6,12 @@
  */
 import { closeSync, openSync, readSync, truncateSync, writeSync } from 'node:fs';
 import { openMap } from '../../src/entries/node.js';
-import { ensureBuilt, tempFiles } from '../helpers/native-build.js';
+import { ensureAddon, tempFiles } from '../helpers/native-build.js';
 import { pattern } from '../conformance/harness.js';
 
 const GiB = 2 ** 30;
 const files = tempFiles();
-beforeAll(ensureBuilt);
+beforeAll(ensureAddon);
 afterAll(() => files.cleanup());
 
 /** A sparse file of `size` bytes holding `chunks` at their positions. */

@@ -6,10 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { openMap } from '../../src/entries/node.js';
 import type { MemoryMap } from '../../src/types.js';
-import { ensureBuilt, tempFiles } from '../helpers/native-build.js';
+import { ensureAddon, tempFiles } from '../helpers/native-build.js';
 
 const files = tempFiles();
-beforeAll(ensureBuilt);
+beforeAll(ensureAddon);
 afterAll(() => files.cleanup());
 
 function python(script: string, args: string[], input = ''): string {

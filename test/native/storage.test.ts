@@ -6,12 +6,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { openMap } from '../../src/entries/node.js';
 import type { MapOptions } from '../../src/types.js';
-import { ensureBuilt, expectBytes, tempFiles } from '../helpers/native-build.js';
+import { ensureAddon, expectBytes, tempFiles } from '../helpers/native-build.js';
 import { pattern } from '../conformance/harness.js';
 
 const files = tempFiles();
 const native: MapOptions = { backend: 'native' };
-beforeAll(ensureBuilt);
+beforeAll(ensureAddon);
 afterAll(() => files.cleanup());
 
 const ADVICE = ['normal', 'random', 'sequential', 'willneed', 'dontneed'] as const;

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { openMap } from '../../src/entries/node.js';
 import { STREAM_CHUNK } from '../../src/stream.js';
-import { ensureBuilt, expectBytes, tempFiles } from '../helpers/native-build.js';
+import { ensureAddon, expectBytes, tempFiles } from '../helpers/native-build.js';
 import { pattern } from '../conformance/harness.js';
 
 const files = tempFiles();
-beforeAll(ensureBuilt);
+beforeAll(ensureAddon);
 afterAll(() => files.cleanup());
 
 const mapped = (path: string) => readFileSync('/proc/self/maps', 'utf8').split('\n').some((line) => line.endsWith(` ${path}`));
