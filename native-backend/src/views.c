@@ -1,9 +1,10 @@
 /*
  * External ArrayBuffers over a map's region. Each holds a reference to the
  * region, dropped by Node when the buffer's backing store is freed: when the
- * ArrayBuffer and every buffer it was transferred into (a byte stream's
- * enqueue, structuredClone with transfer) are gone. Node runs that finalizer on
- * the JS thread. close()/resize() detach the buffers they can still reach, so
+ * ArrayBuffer and every buffer it was moved into (a byte stream's enqueue,
+ * ArrayBuffer.prototype.transfer on Node 21+) are gone. Node runs that finalizer
+ * on the JS thread, from an immediate. (structuredClone and postMessage copy
+ * external buffers instead of moving them.) close()/resize() detach the buffers they can still reach, so
  * old views become zero-length; memory that escaped by transfer keeps the
  * region mapped (as zero pages after close) until it is collected.
  */
