@@ -86,14 +86,19 @@ export class NativeMap extends MapBase {
     return this.whole;
   }
 
-  /** A new external buffer over window `index`. */
-  private windowBuffer(index: number): ArrayBuffer {
-    const start = index * WINDOW_STEP;
+  /** A new external buffer over [offset, offset + length), detached by close() and resize(). */
+  private buffer(offset: number, length: number): ArrayBuffer {
     try {
-      return this.addon.buffer(this.handle, start, Math.min(WINDOW_SPAN, this.length - start));
+      return this.addon.buffer(this.handle, offset, length);
     } catch (error) {
       throw fromAddon(error, this.path);
     }
+  }
+
+  /** A new external buffer over window `index`. */
+  private windowBuffer(index: number): ArrayBuffer {
+    const start = index * WINDOW_STEP;
+    return this.buffer(start, Math.min(WINDOW_SPAN, this.length - start));
   }
 
   protected typedIndex(offset: number): number {
@@ -109,14 +114,8 @@ export class NativeMap extends MapBase {
     const index = this.length <= WINDOW_SPAN ? 0 : Math.floor(Math.min(offset, this.length - 1) / WINDOW_STEP);
     const start = index * WINDOW_STEP;
     const end = Math.min(this.length, start + WINDOW_SPAN);
-    if (offset + length > end) {
-      // Longer than 2 GiB and past this window's end: a buffer of its own.
-      try {
-        return new Uint8Array(this.addon.buffer(this.handle, offset, length));
-      } catch (error) {
-        throw fromAddon(error, this.path);
-      }
-    }
+    // Longer than 2 GiB and past this window's end: a buffer of its own.
+    if (offset + length > end) return new Uint8Array(this.buffer(offset, length));
     let bytes = this.exposed[index];
     if (bytes === undefined || bytes.byteLength === 0) {
       bytes = this.exposed[index] = new Uint8Array(this.windowBuffer(index));
