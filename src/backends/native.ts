@@ -1,11 +1,281 @@
-/** Placeholder until the Node-API addon lands (issue 2). */
-import type { NativeBackend } from '../platform.js';
-import { backendUnavailable } from '../errors.js';
+/**
+ * The native backend: MapBase over a real OS mapping made by the Node-API addon
+ * (native-backend/). This file adapts the addon and knows nothing about the OS.
+ */
+import { resolveRange, type MapRange, type NormalizedOptions } from '../args.js';
+import { backendUnavailable, closed, fromFsError, readOnly } from '../errors.js';
+import { MapBase } from '../map-base.js';
+import type { FileTarget, NativeBackend } from '../platform.js';
+import type { Lease } from '../stream.js';
+import type { Access, Advice, MapStats, Residency } from '../types.js';
+import { ACCESS_CODES, ADVICE_CODES, loadAddon, type Addon, type AddonHandle } from './native-load.js';
 
-const reason = 'the Node-API addon is not built yet';
+/** Bytes one external ArrayBuffer covers at most (Node's largest ArrayBuffer). */
+const WINDOW_SPAN = 2 ** 32;
+/** Windows start every 2 GiB, so a range of up to 2 GiB + 8 bytes always lies inside one. */
+const WINDOW_STEP = 2 ** 31;
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
+/** An addon error as the library's own: OS errors via fromSystem(), defensive checks via their factories. */
+function fromAddon(error: unknown, path?: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_MMAP_CLOSED') return closed();
+  if (code === 'ERR_MMAP_READ_ONLY') return readOnly('This call');
+  return fromFsError(error, path);
+}
+
+/**
+ * A file mapped by the OS: `view()` aliases the page cache (or, for `'read'`
+ * and `'copy'`, private copy-on-write pages), so other writers' changes show at
+ * once and `stableViews` is always true.
+ *
+ * Hazard: another process truncating the mapped file makes access past the new
+ * end raise SIGBUS, as with every mmap. Where the kernel refuses unreserved
+ * private mappings (`vm.overcommit_memory=2`), a `'read'` map falls back to a
+ * shared read-only mapping, and there a store through `view()` faults.
+ *
+ * Maps up to 4 GiB are one ArrayBuffer; larger maps are seen through 4 GiB
+ * windows that start every 2 GiB, made on first use. The addon tracks every
+ * buffer it hands out and detaches them on `close()`/`resize()`.
+ */
+export class NativeMap extends MapBase {
+  readonly backend = 'native' as const;
+  /** The whole map when it fits one window (≤ 4 GiB) and was needed, else undefined. Never handed out. */
+  private whole: Uint8Array | undefined;
+  /** Windows of a larger map by index, for typed access; never handed out. */
+  private windows: DataView[] = [];
+  /** Window buffers that view() hands out; a caller may detach one by transferring it. */
+  private exposed: Uint8Array[] = [];
+  private bytesRead = 0;
+  private bytesWritten = 0;
+
+  constructor(
+    private readonly addon: Addon,
+    private readonly handle: AddonHandle,
+    access: Access,
+    byteLength: number,
+    private readonly path: string | undefined,
+  ) {
+    super(access, byteLength);
+    this.attach();
+  }
+
+  get stableViews(): boolean {
+    return true;
+  }
+
+  /** Forgets the buffers over the previous mapping (after open and resize); new ones are made on first use. */
+  private attach(): void {
+    this.windows = [];
+    this.exposed = [];
+    this.whole = this.length === 0 ? new Uint8Array(0) : undefined;
+    this.typed = EMPTY_VIEW;
+  }
+
+  /**
+   * The whole map as bytes when it fits one window, made on first use: V8 counts
+   * an external ArrayBuffer as external memory and may answer a large one with a
+   * garbage collection, so calls that need none (find, flush, close) make none.
+   * Undefined for larger maps.
+   */
+  private wholeBytes(): Uint8Array | undefined {
+    if (this.whole === undefined && this.length <= WINDOW_SPAN) {
+      this.whole = new Uint8Array(this.windowBuffer(0));
+      this.typed = new DataView(this.whole.buffer);
+    }
+    return this.whole;
+  }
+
+  /** A new external buffer over [offset, offset + length), detached by close() and resize(). */
+  private buffer(offset: number, length: number): ArrayBuffer {
+    try {
+      return this.addon.buffer(this.handle, offset, length);
+    } catch (error) {
+      throw fromAddon(error, this.path);
+    }
+  }
+
+  /** A new external buffer over window `index`. */
+  private windowBuffer(index: number): ArrayBuffer {
+    const start = index * WINDOW_STEP;
+    return this.buffer(start, Math.min(WINDOW_SPAN, this.length - start));
+  }
+
+  protected typedIndex(offset: number): number {
+    if (this.whole !== undefined || this.wholeBytes() !== undefined) return offset;
+    const index = Math.floor(offset / WINDOW_STEP);
+    this.typed = this.windows[index] ??= new DataView(this.windowBuffer(index));
+    return offset - index * WINDOW_STEP;
+  }
+
+  protected viewRange(offset: number, length: number): Uint8Array {
+    if (this.length === 0) return new Uint8Array(0);
+    // The window holding the first byte (or the last byte of the map, for a view at its end).
+    const index = this.length <= WINDOW_SPAN ? 0 : Math.floor(Math.min(offset, this.length - 1) / WINDOW_STEP);
+    const start = index * WINDOW_STEP;
+    const end = Math.min(this.length, start + WINDOW_SPAN);
+    // Longer than 2 GiB and past this window's end: a buffer of its own.
+    if (offset + length > end) return new Uint8Array(this.buffer(offset, length));
+    let bytes = this.exposed[index];
+    if (bytes === undefined || bytes.byteLength === 0) {
+      bytes = this.exposed[index] = new Uint8Array(this.windowBuffer(index));
+    }
+    return bytes.subarray(offset - start, offset - start + length);
+  }
+
+  protected override readCopy(offset: number, length: number): Uint8Array {
+    this.bytesRead += length;
+    const whole = this.whole ?? this.wholeBytes();
+    if (whole !== undefined) return whole.slice(offset, offset + length);
+    const copy = new Uint8Array(length);
+    if (length > 0) this.addon.copyOut(this.handle, offset, copy);
+    return copy;
+  }
+
+  protected copyOut(offset: number, target: Uint8Array): void {
+    this.bytesRead += target.length;
+    const whole = this.whole ?? this.wholeBytes();
+    if (whole !== undefined) target.set(whole.subarray(offset, offset + target.length));
+    else this.addon.copyOut(this.handle, offset, target);
+  }
+
+  protected copyIn(data: Uint8Array, offset: number): void {
+    this.bytesWritten += data.length;
+    const whole = this.whole ?? this.wholeBytes();
+    if (whole !== undefined) whole.set(data, offset);
+    else this.addon.copyIn(this.handle, offset, data);
+  }
+
+  protected fillRange(value: number, offset: number, length: number): void {
+    this.bytesWritten += length;
+    const whole = this.whole ?? this.wholeBytes();
+    if (whole !== undefined) whole.fill(value, offset, offset + length);
+    else this.addon.fill(this.handle, value, offset, length);
+  }
+
+  protected moveRange(dest: number, src: number, count: number): void {
+    const whole = this.whole ?? this.wholeBytes();
+    if (whole !== undefined) whole.copyWithin(dest, src, src + count);
+    else this.addon.move(this.handle, dest, src, count);
+  }
+
+  protected findRange(needle: Uint8Array, start: number, end: number): number {
+    return this.addon.find(this.handle, needle, start, end);
+  }
+
+  protected rfindRange(needle: Uint8Array, start: number, end: number): number {
+    return this.addon.rfind(this.handle, needle, start, end);
+  }
+
+  protected flushRange(offset: number, length: number): void {
+    try {
+      this.addon.flush(this.handle, offset, length);
+    } catch (error) {
+      throw fromAddon(error, this.path);
+    }
+  }
+
+  protected flushRangeAsync(offset: number, length: number): Promise<void> {
+    return this.addon.flushAsync(this.handle, offset, length).catch((error: unknown) => {
+      throw fromAddon(error, this.path);
+    });
+  }
+
+  protected resizeTo(newLength: number): void {
+    try {
+      this.addon.resize(this.handle, newLength);
+    } catch (error) {
+      throw fromAddon(error, this.path);
+    }
+    this.length = newLength;
+    this.attach();
+  }
+
+  protected adviseRange(advice: Advice, offset: number, length: number): void {
+    try {
+      this.addon.advise(this.handle, ADVICE_CODES[advice], offset, length);
+    } catch (error) {
+      throw fromAddon(error, this.path);
+    }
+  }
+
+  protected residencyNow(): Residency {
+    try {
+      return { residentBytes: this.addon.residency(this.handle), mappedBytes: this.length };
+    } catch (error) {
+      throw fromAddon(error, this.path);
+    }
+  }
+
+  protected statsNow(): MapStats {
+    return { faults: 0, evictions: 0, bytesRead: this.bytesRead, bytesWritten: this.bytesWritten, requests: 0 };
+  }
+
+  /** Reads through the addon, which keeps the mapping after close() and clips at the current length. */
+  protected openLease(): Lease {
+    const addon = this.addon;
+    const lease = addon.lease(this.handle);
+    return {
+      copyOut: (offset, target) => addon.leaseCopy(lease, offset, target),
+      release: () => addon.leaseRelease(lease),
+    };
+  }
+
+  protected release(): void {
+    this.addon.close(this.handle);
+    this.whole = undefined;
+    this.windows = [];
+    this.exposed = [];
+    this.typed = EMPTY_VIEW;
+  }
+}
+
+/** Opens a path or descriptor: open → fstat → resolveRange → map; no descriptor outlives a failure. */
+function openFile(addon: Addon, target: FileTarget, options: NormalizedOptions): NativeMap {
+  const access = ACCESS_CODES[options.access];
+  let fd: number;
+  let fileSize: number;
+  try {
+    [fd, fileSize] = target.path !== undefined ? addon.open(target.path, access) : addon.openFd(target.fd ?? -1, access);
+  } catch (error) {
+    throw fromAddon(error, target.path);
+  }
+  let range: MapRange;
+  try {
+    range = resolveRange(fileSize, options);
+  } catch (error) {
+    addon.closeFd(fd);
+    throw error;
+  }
+  let handle: AddonHandle;
+  try {
+    handle = addon.map(fd, access, range.offset, range.length, range.growTo ?? 0);
+  } catch (error) {
+    throw fromAddon(error, target.path);
+  }
+  try {
+    return new NativeMap(addon, handle, options.access, range.length, target.path);
+  } catch (error) {
+    addon.close(handle);
+    throw error;
+  }
+}
+
+/**
+ * The native backend as the Node platform registers it: available where the addon
+ * loads, and `availability().reason` (what detectBackend() shows) says where the
+ * addon came from or why it did not load.
+ * @throws {MmapError} from openFile(): ERR_MMAP_BACKEND_UNAVAILABLE, ENOENT, EISDIR, EACCES, ENODEV, ENOMEM, …
+ * @throws {RangeError} from openFile(): ERR_OUT_OF_RANGE (a range past the end of the file without grow)
+ */
 export const nativeBackend: NativeBackend = {
-  availability: () => ({ available: false, reason }),
-  openFile() {
-    throw backendUnavailable('native', reason);
+  availability() {
+    const { addon, reason } = loadAddon();
+    return { available: addon !== undefined, reason };
+  },
+  openFile(target, options) {
+    const { addon, reason } = loadAddon();
+    if (addon === undefined) throw backendUnavailable('native', reason);
+    return openFile(addon, target, options);
   },
 };

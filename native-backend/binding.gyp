@@ -1,0 +1,32 @@
+{
+  "targets": [
+    {
+      "target_name": "portable_mmap",
+      "sources": [
+        "src/addon.c",
+        "src/methods.c",
+        "src/views.c",
+        "src/search.c",
+        "src/errors.c"
+      ],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "configurations": {
+        "Release": { "cflags!": ["-O3"], "xcode_settings": { "GCC_OPTIMIZATION_LEVEL": "2" } }
+      },
+      "conditions": [
+        ["OS=='win'", {
+          "sources": ["src/map_win32.c"],
+          "msvs_settings": {
+            "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11", "/experimental:c11atomics"] }
+          }
+        }, {
+          "sources": ["src/map_posix.c"],
+          "cflags": ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"],
+          "xcode_settings": {
+            "OTHER_CFLAGS": ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"]
+          }
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,94 @@
+/* Throw helpers. Errors from OS calls carry Node's fields: code, errno (negative), syscall, path. */
+#include "errors.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+  int number;
+  const char *name;
+} ERRNO_NAMES[] = {
+#define NAME(e) {e, #e}
+    NAME(EPERM),   NAME(ENOENT),  NAME(EINTR),   NAME(EIO),     NAME(ENXIO),   NAME(EBADF),
+    NAME(EAGAIN),  NAME(ENOMEM),  NAME(EACCES),  NAME(EFAULT),  NAME(EBUSY),   NAME(EEXIST),
+    NAME(EXDEV),   NAME(ENODEV),  NAME(ENOTDIR), NAME(EISDIR),  NAME(EINVAL),  NAME(ENFILE),
+    NAME(EMFILE),  NAME(ETXTBSY), NAME(EFBIG),   NAME(ENOSPC),  NAME(ESPIPE),  NAME(EROFS),
+    NAME(ENAMETOOLONG), NAME(ENOSYS), NAME(ELOOP), NAME(EOVERFLOW), NAME(ENOTSUP),
+#ifdef EDQUOT
+    NAME(EDQUOT),
+#endif
+#undef NAME
+};
+
+static const char *errno_name(int err) {
+  for (size_t i = 0; i < sizeof ERRNO_NAMES / sizeof ERRNO_NAMES[0]; i++) {
+    if (ERRNO_NAMES[i].number == err) return ERRNO_NAMES[i].name;
+  }
+  return "EUNKNOWN";
+}
+
+static napi_value string(napi_env env, const char *text) {
+  napi_value value = NULL;
+  if (napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &value) != napi_ok) return NULL;
+  return value;
+}
+
+static void throw_with_code(napi_env env, napi_status (*make)(napi_env, napi_value, napi_value, napi_value *),
+                            const char *code, const char *message) {
+  napi_value error;
+  napi_value code_value = string(env, code);
+  napi_value message_value = string(env, message);
+  if (code_value == NULL || message_value == NULL || make(env, code_value, message_value, &error) != napi_ok) {
+    napi_throw_error(env, code, message);
+    return;
+  }
+  napi_throw(env, error);
+}
+
+void throw_code(napi_env env, const char *code, const char *message) {
+  throw_with_code(env, napi_create_error, code, message);
+}
+
+void throw_range(napi_env env, const char *message) {
+  throw_with_code(env, napi_create_range_error, "ERR_OUT_OF_RANGE", message);
+}
+
+void throw_type(napi_env env, const char *message) {
+  throw_with_code(env, napi_create_type_error, "ERR_INVALID_ARG_TYPE", message);
+}
+
+void throw_napi_failure(napi_env env, napi_status status, const char *call) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) return;
+  const napi_extended_error_info *info = NULL;
+  napi_get_last_error_info(env, &info);
+  char message[256];
+  snprintf(message, sizeof message, "%s failed (napi_status %d%s%s)", call, (int)status,
+           info && info->error_message ? ": " : "", info && info->error_message ? info->error_message : "");
+  throw_code(env, "ERR_MMAP_NATIVE", message);
+}
+
+napi_value errno_error(napi_env env, int err, const char *syscall, const char *path) {
+  /* Node's wording is the lower-case strerror text: "no such file or directory". */
+  char message[128];
+  snprintf(message, sizeof message, "%s", strerror(err));
+  if (message[0] >= 'A' && message[0] <= 'Z') message[0] = (char)(message[0] - 'A' + 'a');
+  napi_value error, number;
+  napi_value code = string(env, errno_name(err));
+  napi_value text = string(env, message);
+  if (code == NULL || text == NULL || napi_create_error(env, code, text, &error) != napi_ok) return NULL;
+  if (napi_create_int32(env, -err, &number) != napi_ok) return NULL;
+  napi_set_named_property(env, error, "errno", number);
+  napi_value syscall_value = string(env, syscall);
+  if (syscall_value != NULL) napi_set_named_property(env, error, "syscall", syscall_value);
+  napi_value path_value = path == NULL ? NULL : string(env, path);
+  if (path_value != NULL) napi_set_named_property(env, error, "path", path_value);
+  return error;
+}
+
+void throw_errno(napi_env env, int err, const char *syscall, const char *path) {
+  napi_value error = errno_error(env, err, syscall, path);
+  if (error != NULL) napi_throw(env, error);
+  else napi_throw_error(env, errno_name(err), strerror(err));
+}

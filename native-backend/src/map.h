@@ -1,0 +1,106 @@
+/*
+ * The neutral internal API of the addon: opening files, mapping them, and the
+ * operations on a mapping. Nothing here knows Node-API; every function returns 0
+ * or an errno (and names the failing syscall), so the platform files can be
+ * driven from a small C harness.
+ */
+#ifndef PORTABLE_MMAP_MAP_H
+#define PORTABLE_MMAP_MAP_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { MM_READ = 0, MM_WRITE = 1, MM_COPY = 2 } mm_access;
+
+typedef enum {
+  MM_ADVICE_NORMAL = 0,
+  MM_ADVICE_RANDOM = 1,
+  MM_ADVICE_SEQUENTIAL = 2,
+  MM_ADVICE_WILLNEED = 3,
+  MM_ADVICE_DONTNEED = 4
+} mm_advice;
+
+/*
+ * One address range the OS mapped. It outlives the map that made it while
+ * anything still points into it: the map (while the region is its current one),
+ * each external ArrayBuffer over it, and each asynchronous flush in flight.
+ * The last reference unmaps it.
+ */
+typedef struct mm_region {
+  void *base;           /* page-aligned start, as mmap returned it */
+  size_t span;          /* bytes mapped at base, a multiple of the page size */
+  atomic_long refs;
+} mm_region;
+
+typedef struct mm_map {
+  mm_region *region;    /* NULL while the map is zero-length */
+  uint8_t *data;        /* byte 0 of the map: region->base + (offset mod page) */
+  size_t length;        /* bytes mapped from data on */
+  uint64_t offset;      /* file position of byte 0 */
+  int fd;               /* kept for 'write' maps (resize), else -1 */
+  mm_access access;
+  bool shared;          /* MAP_SHARED: 'write', or a 'read' map that fell back */
+  bool writable;        /* stores to the pages are allowed (not the read-only fallback) */
+} mm_map;
+
+/* Page size and the alignment an offset needs (the same on POSIX; 64 KiB on Windows). */
+size_t mm_page_size(void);
+size_t mm_granularity(void);
+
+/* A reason this platform cannot map files, or NULL where it can. */
+const char *mm_unavailable(void);
+
+/*
+ * Opens `path` (or dup()s `caller_fd`, close-on-exec) for `access` and reports
+ * the file's size. Directories are EISDIR; other files that cannot be mapped
+ * (FIFOs, sockets) are ENODEV. On failure no descriptor is left open.
+ */
+int mm_open_path(const char *path, mm_access access, int *fd, uint64_t *size, const char **syscall);
+int mm_open_fd(int caller_fd, mm_access access, int *fd, uint64_t *size, const char **syscall);
+void mm_close_fd(int fd);
+
+/*
+ * Maps `length` bytes at file position `offset` of `fd` into `map`, after
+ * growing the file to `grow_to` bytes when that is non-zero. Takes ownership
+ * of `fd` in every case: kept in the map for 'write', closed otherwise and on
+ * failure (a grown file is cut back to its old size then).
+ */
+int mm_map_file(mm_map *map, int fd, mm_access access, uint64_t offset, size_t length, uint64_t grow_to,
+                const char **syscall);
+
+/* msync(MS_SYNC) of [offset, offset + length) of the map; the caller checked the range. */
+int mm_flush(const mm_map *map, size_t offset, size_t length);
+/* The same for a raw address range (used by asynchronous flushes). */
+int mm_sync(void *address, size_t length);
+
+/*
+ * Resizes the file to map->offset + new_length and maps the new length at a new
+ * address. On success the old region is handed back in *retired (the caller
+ * detaches what points into it, then calls mm_region_retire); on failure
+ * nothing changed.
+ */
+int mm_resize(mm_map *map, size_t new_length, mm_region **retired, const char **syscall);
+
+int mm_advise(const mm_map *map, mm_advice advice, size_t offset, size_t length);
+int mm_residency(const mm_map *map, uint64_t *resident_bytes);
+
+void mm_region_ref(mm_region *region);
+/* Drops one reference; the last one unmaps the range and frees the region. */
+void mm_region_unref(mm_region *region);
+/*
+ * Replaces the region's pages with anonymous zero pages (memory that escaped
+ * into another ArrayBuffer then reads zeros instead of faulting), then drops
+ * the map's reference.
+ */
+void mm_region_retire(mm_region *region);
+
+/* Closes the map's descriptor, if it kept one. */
+void mm_release_fd(mm_map *map);
+
+/* First / last offset of `needle` lying wholly inside `haystack`, or -1; nlen > 0. */
+int64_t mm_find(const uint8_t *haystack, size_t length, const uint8_t *needle, size_t nlen);
+int64_t mm_rfind(const uint8_t *haystack, size_t length, const uint8_t *needle, size_t nlen);
+
+#endif

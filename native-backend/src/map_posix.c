@@ -1,0 +1,305 @@
+/*
+ * POSIX mappings: open/fstat, mmap, msync, madvise, mincore, ftruncate.
+ * Linux is the tested platform; macOS compiles the same path.
+ */
+#ifndef _WIN32
+
+#include "map.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MAP_NORESERVE
+#define MAP_NORESERVE 0
+#endif
+
+size_t mm_page_size(void) {
+  long page = sysconf(_SC_PAGESIZE);
+  return page > 0 ? (size_t)page : 4096;
+}
+
+size_t mm_granularity(void) {
+  return mm_page_size();
+}
+
+const char *mm_unavailable(void) {
+  return NULL;
+}
+
+static int fail(const char *name, const char **syscall) {
+  *syscall = name;
+  return errno;
+}
+
+/* Checks what fstat says about an open file; closes it on failure. */
+static int inspect(int fd, uint64_t *size, const char **syscall) {
+  struct stat st;
+  int err = 0;
+  if (fstat(fd, &st) != 0) {
+    err = fail("fstat", syscall);
+  } else if (S_ISDIR(st.st_mode)) {
+    *syscall = "open";
+    err = EISDIR;
+  } else if (S_ISREG(st.st_mode)) {
+    *size = (uint64_t)st.st_size;
+  } else if (S_ISBLK(st.st_mode)) {
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end < 0) err = fail("lseek", syscall);
+    else *size = (uint64_t)end;
+  } else {
+    /* FIFOs, sockets, character devices: nothing mmap can page in by position. */
+    *syscall = "mmap";
+    err = ENODEV;
+  }
+  if (err != 0) close(fd);
+  return err;
+}
+
+int mm_open_path(const char *path, mm_access access, int *fd, uint64_t *size, const char **syscall) {
+  /* O_NONBLOCK: opening a FIFO must not hang; it has no effect on regular files. */
+  int flags = (access == MM_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK;
+  int opened = open(path, flags);
+  if (opened < 0) return fail("open", syscall);
+  int err = inspect(opened, size, syscall);
+  if (err == 0) *fd = opened;
+  return err;
+}
+
+int mm_open_fd(int caller_fd, mm_access access, int *fd, uint64_t *size, const char **syscall) {
+  int mode = fcntl(caller_fd, F_GETFL);
+  if (mode < 0) return fail("fcntl", syscall);
+  /* What mmap would refuse (EACCES), refused up front, also for an empty file. */
+  mode &= O_ACCMODE;
+  if (mode == O_WRONLY || (access == MM_WRITE && mode != O_RDWR)) {
+    *syscall = "mmap";
+    return EACCES;
+  }
+  /* A duplicate: the caller may close or reuse its number; ftruncate must never hit another file. */
+  int copy = fcntl(caller_fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) return fail("dup", syscall);
+  int err = inspect(copy, size, syscall);
+  if (err == 0) *fd = copy;
+  return err;
+}
+
+void mm_close_fd(int fd) {
+  if (fd >= 0) close(fd);
+}
+
+void mm_release_fd(mm_map *map) {
+  mm_close_fd(map->fd);
+  map->fd = -1;
+}
+
+static size_t round_up(size_t value, size_t page) {
+  return (value + page - 1) & ~(page - 1);
+}
+
+/*
+ * Maps [offset, offset + length) of fd (length > 0). 'read' and 'copy' are
+ * private, writable and unreserved: a stray store through a read map's view
+ * lands in a private page, and nothing is reserved up front, so files larger
+ * than RAM map. Where the kernel still refuses (vm.overcommit_memory=2) a
+ * 'read' map falls back to a shared read-only mapping.
+ */
+static int map_region(int fd, mm_access access, uint64_t offset, size_t length, mm_map *map,
+                      const char **syscall) {
+  size_t page = mm_page_size();
+  uint64_t aligned = offset & ~(uint64_t)(page - 1);
+  size_t delta = (size_t)(offset - aligned);
+  if (length > SIZE_MAX - delta - page) {
+    *syscall = "mmap";
+    return EOVERFLOW;
+  }
+  size_t span = round_up(delta + length, page);
+  bool shared = access == MM_WRITE;
+  bool writable = true;
+  int flags = shared ? MAP_SHARED : MAP_PRIVATE | MAP_NORESERVE;
+  void *base = mmap(NULL, span, PROT_READ | PROT_WRITE, flags, fd, (off_t)aligned);
+  if (base == MAP_FAILED && errno == ENOMEM && access == MM_READ) {
+    shared = true;
+    writable = false;
+    base = mmap(NULL, span, PROT_READ, MAP_SHARED, fd, (off_t)aligned);
+  }
+  if (base == MAP_FAILED) return fail("mmap", syscall);
+  mm_region *region = malloc(sizeof *region);
+  if (region == NULL) {
+    munmap(base, span);
+    *syscall = "mmap";
+    return ENOMEM;
+  }
+  region->base = base;
+  region->span = span;
+  atomic_init(&region->refs, 1);
+  map->region = region;
+  map->data = (uint8_t *)base + delta;
+  map->length = length;
+  map->shared = shared;
+  map->writable = writable;
+  return 0;
+}
+
+int mm_map_file(mm_map *map, int fd, mm_access access, uint64_t offset, size_t length, uint64_t grow_to,
+                const char **syscall) {
+  map->region = NULL;
+  map->data = NULL;
+  map->length = 0;
+  map->offset = offset;
+  map->fd = -1;
+  map->access = access;
+  map->shared = access == MM_WRITE;
+  map->writable = access != MM_READ;
+  struct stat before;
+  int err = 0;
+  if (grow_to > 0) {
+    if (fstat(fd, &before) != 0) err = fail("fstat", syscall);
+    else if (ftruncate(fd, (off_t)grow_to) != 0) err = fail("ftruncate", syscall);
+    if (err != 0) {
+      close(fd);
+      return err;
+    }
+  }
+  if (length > 0) err = map_region(fd, access, offset, length, map, syscall);
+  if (err != 0) {
+    if (grow_to > 0) (void)!ftruncate(fd, before.st_size); /* leave the file as it was */
+    close(fd);
+    return err;
+  }
+  if (access == MM_WRITE) map->fd = fd;
+  else close(fd);
+  return 0;
+}
+
+int mm_sync(void *address, size_t length) {
+  size_t page = mm_page_size();
+  uintptr_t start = (uintptr_t)address & ~(uintptr_t)(page - 1);
+  size_t span = (uintptr_t)address + length - start;
+  /* SAFETY: [address, address + length) lies in a live region (the caller holds a reference). */
+  return msync((void *)start, span, MS_SYNC) == 0 ? 0 : errno;
+}
+
+int mm_flush(const mm_map *map, size_t offset, size_t length) {
+  if (map->region == NULL || length == 0) return 0;
+  return mm_sync(map->data + offset, length);
+}
+
+int mm_resize(mm_map *map, size_t new_length, mm_region **retired, const char **syscall) {
+  if (map->fd < 0) {
+    *syscall = "ftruncate";
+    return EBADF;
+  }
+  mm_map next = *map;
+  next.region = NULL;
+  next.data = NULL;
+  next.length = 0;
+  /* Map first: mmap does not need the file to be long yet, and a failure here changes nothing. */
+  if (new_length > 0) {
+    int err = map_region(map->fd, MM_WRITE, map->offset, new_length, &next, syscall);
+    if (err != 0) return err;
+  }
+  if (ftruncate(map->fd, (off_t)(map->offset + new_length)) != 0) {
+    int err = fail("ftruncate", syscall);
+    if (next.region != NULL) mm_region_unref(next.region);
+    return err;
+  }
+  *retired = map->region;
+  *map = next;
+  return 0;
+}
+
+int mm_advise(const mm_map *map, mm_advice advice, size_t offset, size_t length) {
+  if (map->region == NULL || length == 0) return 0;
+  int how;
+  switch (advice) {
+    case MM_ADVICE_RANDOM: how = MADV_RANDOM; break;
+    case MM_ADVICE_SEQUENTIAL: how = MADV_SEQUENTIAL; break;
+    case MM_ADVICE_WILLNEED: how = MADV_WILLNEED; break;
+    case MM_ADVICE_DONTNEED:
+      /* On a private mapping MADV_DONTNEED would discard a 'copy' map's changes
+       * (and a read map's stray stores); there only MADV_COLD, which keeps contents. */
+      if (map->shared) {
+        how = MADV_DONTNEED;
+        break;
+      }
+#ifdef MADV_COLD
+      how = MADV_COLD;
+      break;
+#else
+      return 0;
+#endif
+    default: how = MADV_NORMAL; break;
+  }
+  size_t page = mm_page_size();
+  uintptr_t address = (uintptr_t)(map->data + offset);
+  uintptr_t start = address & ~(uintptr_t)(page - 1);
+  /* SAFETY: offset + length <= map->length, checked by the caller; the range is mapped. */
+  if (madvise((void *)start, address + length - start, how) == 0) return 0;
+#ifdef MADV_COLD
+  if (how == MADV_COLD && errno == EINVAL) return 0; /* kernels before 5.4 */
+#endif
+  return errno;
+}
+
+int mm_residency(const mm_map *map, uint64_t *resident_bytes) {
+  *resident_bytes = 0;
+  if (map->region == NULL) return 0;
+  enum { CHUNK_PAGES = 1 << 16 };
+  size_t page = mm_page_size();
+  unsigned char *vec = malloc(CHUNK_PAGES);
+  if (vec == NULL) return ENOMEM;
+  uintptr_t first = (uintptr_t)map->data;
+  uintptr_t last = first + map->length;
+  uintptr_t at = first & ~(uintptr_t)(page - 1);
+  uint64_t resident = 0;
+  int err = 0;
+  while (at < last) {
+    size_t pages = (last - at + page - 1) / page;
+    if (pages > CHUNK_PAGES) pages = CHUNK_PAGES;
+    /* SAFETY: [at, at + pages * page) lies inside the region (span is page-rounded). */
+#ifdef __APPLE__
+    if (mincore((void *)at, pages * page, (char *)vec) != 0) {
+#else
+    if (mincore((void *)at, pages * page, vec) != 0) {
+#endif
+      err = errno;
+      break;
+    }
+    for (size_t i = 0; i < pages; i++, at += page) {
+      if (!(vec[i] & 1)) continue;
+      uintptr_t lo = at < first ? first : at;
+      uintptr_t hi = at + page > last ? last : at + page;
+      resident += hi - lo;
+    }
+  }
+  free(vec);
+  *resident_bytes = resident;
+  return err;
+}
+
+void mm_region_ref(mm_region *region) {
+  atomic_fetch_add(&region->refs, 1);
+}
+
+void mm_region_unref(mm_region *region) {
+  if (atomic_fetch_sub(&region->refs, 1) != 1) return;
+  munmap(region->base, region->span);
+  free(region);
+}
+
+void mm_region_retire(mm_region *region) {
+  void *base = region->base;
+  int flags = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+  /* MAP_FIXED replaces the file pages atomically: the range never becomes unmapped. */
+  if (mmap(base, region->span, PROT_READ | PROT_WRITE, flags, -1, 0) == MAP_FAILED) {
+    /* Where writable zero pages cannot be committed, read-only ones cost nothing;
+     * failing both, the file pages stay until the last buffer lets go. */
+    (void)mmap(base, region->span, PROT_READ, flags, -1, 0);
+  }
+  mm_region_unref(region);
+}
+
+#endif /* !_WIN32 */

@@ -1,0 +1,153 @@
+/**
+ * For tests of the native backend: makes sure the addon and dist/ are built
+ * (once, under a lock, since jest runs test files in parallel workers), and runs
+ * small scripts in child processes that import the compiled package, so that a
+ * crash (SIGSEGV, SIGBUS) fails one test instead of killing the runner.
+ */
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIST_ENTRY = join(ROOT, 'dist', 'entries', 'node.js');
+/** The compiled package, as a URL a child's `import` can use. */
+export const DIST_URL = pathToFileURL(DIST_ENTRY).href;
+const ADDON = join(ROOT, 'native-backend', 'build', 'Release', 'portable_mmap.node');
+/** One lock per checkout, outside it. */
+const LOCK = join(tmpdir(), `portable-mmap-build-${ROOT.replace(/[^A-Za-z0-9]+/g, '_')}`);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function withLock(fn: () => void): void {
+  for (let waited = 0; ; waited += 100) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      // A lock left by a killed run is older than any build takes.
+      if (Date.now() - statSync(LOCK).mtimeMs > 300_000) rmSync(LOCK, { recursive: true, force: true });
+      sleep(100);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+function buildAddonIfStale(): void {
+  const sources = newestMtime(join(ROOT, 'native-backend', 'src'));
+  if (!existsSync(ADDON) || statSync(ADDON).mtimeMs < sources) {
+    execFileSync('npm', ['run', 'build:addon'], { cwd: ROOT, stdio: 'pipe' });
+  }
+}
+
+/** Builds the addon if it is missing or older than its sources (for tests that load it in-process). */
+export function ensureAddon(): void {
+  withLock(buildAddonIfStale);
+}
+
+/** Also builds dist/ if it is older than src/ (for tests that run the compiled package in children). */
+export function ensureBuilt(): void {
+  withLock(() => {
+    buildAddonIfStale();
+    if (!existsSync(DIST_ENTRY) || statSync(DIST_ENTRY).mtimeMs < newestMtime(join(ROOT, 'src'))) {
+      const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+    }
+  });
+}
+
+export interface ChildResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ChildOptions {
+  /** Arguments after the script (process.argv[2] …). */
+  args?: string[];
+  /** Node flags before the script, e.g. ['--expose-gc']. */
+  nodeFlags?: string[];
+  /** Run under this command (e.g. ['strace', '-f', …]); node and the script follow it. */
+  wrapper?: string[];
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  timeout?: number;
+}
+
+/**
+ * Runs an ES module in a new node process. `source` may use `DIST` as the
+ * package's URL: `import { openMap } from DIST;` is rewritten to the real one.
+ */
+export function runChild(source: string, options: ChildOptions = {}): ChildResult {
+  const dir = mkdtempSync(join(tmpdir(), 'portable-mmap-child-'));
+  try {
+    const script = join(dir, 'child.mjs');
+    writeFileSync(script, source.replace(/\bfrom DIST\b/g, `from ${JSON.stringify(DIST_URL)}`));
+    const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath];
+    const result: SpawnSyncReturns<string> = spawnSync(
+      command,
+      [...prefix, ...(options.nodeFlags ?? []), script, ...(options.args ?? [])],
+      { encoding: 'utf8', timeout: options.timeout ?? 60_000, env: { ...process.env, ...options.env } },
+    );
+    if (result.error) throw result.error;
+    return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The last line of a child's stdout, parsed as JSON (children report results that way). */
+export function lastJson<T = Record<string, unknown>>(result: ChildResult): T {
+  const lines = result.stdout.trim().split('\n');
+  try {
+    return JSON.parse(lines[lines.length - 1]) as T;
+  } catch {
+    throw new Error(`child printed no JSON result (status ${result.status}, signal ${result.signal}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+/** Open descriptors of this process (Linux). */
+export function openFdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+/** A temporary directory for one test file; `cleanup()` in afterAll. */
+export function tempFiles(): { file(name: string, bytes?: Uint8Array | string): string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'portable-mmap-native-'));
+  return {
+    file(name, bytes) {
+      const path = join(dir, name);
+      if (bytes !== undefined) writeFileSync(path, bytes);
+      return path;
+    },
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Byte equality that stays fast on large arrays (jest's toEqual walks them element by element). */
+export function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
+  if (actual.length === expected.length && Buffer.compare(actual, expected) === 0) return;
+  let at = 0;
+  while (at < actual.length && at < expected.length && actual[at] === expected[at]) at++;
+  throw new Error(`bytes differ at ${at} (lengths ${actual.length} and ${expected.length})`);
+}
