@@ -11,6 +11,7 @@ const NEWLINE = 0x0a;
 export const LINE_CHUNK = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 
+
 export class Cursor implements MapCursor {
   /** The position; may exceed byteLength after a shrinking resize (reads then return nothing). */
   pos: number;
@@ -112,15 +113,33 @@ export class Cursor implements MapCursor {
   }
 }
 
+/** The internal entry a map may offer cursor.lines(): copy a chunk and find its line ends in one call. */
+export const COPY_LINES = Symbol('portable-mmap.copyLines');
+
+type LineSource = MemoryMap & { [COPY_LINES]?(offset: number, target: Uint8Array, ends: Int32Array): number };
+
+/** Writes the index of each '\n' in `bytes` to `ends` (at most ends.length); returns how many. */
+export function scanNewlines(bytes: Uint8Array, ends: Int32Array): number {
+  let count = 0;
+  for (let i = bytes.indexOf(NEWLINE); i !== -1 && count < ends.length; i = bytes.indexOf(NEWLINE, i + 1)) ends[count++] = i;
+  return count;
+}
+
 /**
- * Yields the lines readLine() would, from copies taken LINE_CHUNK bytes at a
- * time: one readInto() per chunk and a byte scan per line, instead of a search
- * and a copy per line. A line longer than a chunk is read on its own.
+ * Yields the lines readLine() would, from copies taken LINE_CHUNK bytes at a time:
+ * one call per chunk copies it and finds every line end in it (a memchr or SIMD scan
+ * where the backend has one), so each line costs only a subarray. A line longer than
+ * a chunk is read on its own.
  */
 class LineIterator implements IterableIterator<Uint8Array> {
   private chunk = EMPTY;
   /** Map offset of chunk[0]. */
   private chunkOffset = 0;
+  /** Indexes of the '\n' bytes in chunk, and how many there are. */
+  private readonly ends = new Int32Array(LINE_CHUNK);
+  private count = 0;
+  /** The next entry of `ends` to use. */
+  private next_ = 0;
 
   constructor(private readonly cursor: Cursor) {}
 
@@ -149,17 +168,41 @@ class LineIterator implements IterableIterator<Uint8Array> {
     const from = start - this.chunkOffset;
     const valid = Math.min(this.chunk.length, end - this.chunkOffset);
     if (from < 0 || from >= valid) return undefined;
-    const newline = this.chunk.indexOf(NEWLINE, from);
-    if (newline !== -1 && newline < valid) return this.chunk.subarray(from, newline + 1);
+    let k = this.next_;
+    // Not where the last line ended (the cursor was moved): find the first end at or after it.
+    if (k > this.count || (k === 0 ? 0 : this.ends[k - 1] + 1) !== from) k = this.firstEndFrom(from);
+    if (k < this.count && this.ends[k] < valid) {
+      this.next_ = k + 1;
+      return this.chunk.subarray(from, this.ends[k] + 1);
+    }
+    this.next_ = k;
     if (this.chunkOffset + valid === end) return this.chunk.subarray(from, valid);
     return undefined;
   }
 
+  private firstEndFrom(from: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ends[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   private refill(start: number, end: number): void {
+    const map = this.cursor.map as LineSource;
     const chunk = new Uint8Array(Math.min(LINE_CHUNK, end - start));
-    this.cursor.map.readInto(chunk, start);
+    if (map[COPY_LINES]) {
+      this.count = map[COPY_LINES](start, chunk, this.ends);
+    } else {
+      map.readInto(chunk, start);
+      this.count = scanNewlines(chunk, this.ends);
+    }
     this.chunk = chunk;
     this.chunkOffset = start;
+    this.next_ = 0;
   }
 
   /** A line longer than a chunk: found and copied whole. */

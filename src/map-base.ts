@@ -20,7 +20,7 @@ import {
   checkInteger,
 } from './args.js';
 import { closed, invalidArgType, outOfRange, readOnly, unstableView } from './errors.js';
-import { Cursor } from './cursor.js';
+import { COPY_LINES, Cursor, scanNewlines } from './cursor.js';
 import { streamFrom, type Lease } from './stream.js';
 import type { Access, Advice, BackendName, MapCursor, MapStats, MemoryMap, Needle, Residency } from './types.js';
 
@@ -59,6 +59,15 @@ export abstract class MapBase implements MemoryMap {
     const copy = new Uint8Array(length);
     if (length > 0) this.copyOut(offset, copy);
     return copy;
+  }
+  /**
+   * Copies [offset, offset + target.length) into target and writes the index of each
+   * '\n' in it to `ends` (at most ends.length); returns how many. Backends override it
+   * with a native or SIMD scan.
+   */
+  protected copyLines(offset: number, target: Uint8Array, ends: Int32Array): number {
+    this.copyOut(offset, target);
+    return scanNewlines(target, ends);
   }
   /** Copies data into the map at offset (the range is inside the map; the map is writable). */
   protected abstract copyIn(data: Uint8Array, offset: number): void;
@@ -311,6 +320,12 @@ export abstract class MapBase implements MemoryMap {
     if (bytes.length === 0) return to;
     if (bytes.length > to - from) return -1;
     return this.rfindRange(bytes, from, to);
+  }
+
+  /** For cursor.lines(): the range is checked by the caller, the open state here. */
+  [COPY_LINES](offset: number, target: Uint8Array, ends: Int32Array): number {
+    this.checkOpen();
+    return this.copyLines(offset, target, ends);
   }
 
   cursor(position?: number): MapCursor {

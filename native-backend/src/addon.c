@@ -53,6 +53,7 @@ static napi_value init(napi_env env, napi_value exports) {
       METHOD("buffer", method_buffer),
       METHOD("copyOut", method_copy_out),
       METHOD("copyIn", method_copy_in),
+      METHOD("copyLines", method_copy_lines),
       METHOD("fill", method_fill),
       METHOD("move", method_move),
       METHOD("find", method_find),

@@ -54,6 +54,7 @@ napi_value method_map(napi_env env, napi_callback_info info);
 napi_value method_buffer(napi_env env, napi_callback_info info);
 napi_value method_copy_out(napi_env env, napi_callback_info info);
 napi_value method_copy_in(napi_env env, napi_callback_info info);
+napi_value method_copy_lines(napi_env env, napi_callback_info info);
 napi_value method_fill(napi_env env, napi_callback_info info);
 napi_value method_move(napi_env env, napi_callback_info info);
 napi_value method_find(napi_env env, napi_callback_info info);

@@ -6,6 +6,7 @@
 #include "addon.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -334,6 +335,38 @@ napi_value method_copy_out(napi_env env, napi_callback_info info) {
   /* SAFETY: offset + length <= map.length, checked above; memmove: target may alias the map. */
   if (length > 0) memmove(target, handle->map.data + offset, length);
   return undefined(env);
+}
+
+/*
+ * copyLines(handle, offset, target, ends) → count: copies target.byteLength bytes of the
+ * map into target, then writes the index of each '\n' in it to the Int32Array ends (at
+ * most ends.length of them). One call per chunk lets cursor.lines() skip a search per line.
+ */
+napi_value method_copy_lines(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  mm_handle *handle;
+  size_t offset, length, capacity;
+  uint8_t *target, *ends_bytes;
+  if (!get_args(env, info, 4, argv) || !get_open(env, argv[0], &handle) || !get_size(env, argv[1], &offset) ||
+      !get_bytes(env, argv[2], &target, &length) || !get_bytes(env, argv[3], &ends_bytes, &capacity) ||
+      !check_range(env, &handle->map, offset, length)) {
+    return NULL;
+  }
+  /* SAFETY: offset + length <= map.length, checked above; memmove: target may alias the map. */
+  if (length > 0) memmove(target, handle->map.data + offset, length);
+  if (((uintptr_t)ends_bytes & (sizeof(int32_t) - 1)) != 0) {
+    throw_type(env, "ends must be an Int32Array");
+    return NULL;
+  }
+  int32_t *ends = (int32_t *)(void *)ends_bytes;
+  size_t count = 0, slots = capacity / sizeof(int32_t);
+  const uint8_t *at = target, *stop = target + length;
+  /* SAFETY: memchr stays inside [target, stop); count < slots bounds the stores to ends. */
+  while (count < slots && at < stop && (at = memchr(at, '\n', (size_t)(stop - at))) != NULL) {
+    ends[count++] = (int32_t)(at - target);
+    at++;
+  }
+  return number(env, (double)count);
 }
 
 /* copyIn(handle, offset, source): copies source into the map at offset. */

@@ -36,6 +36,8 @@ export interface Addon {
   buffer(handle: AddonHandle, offset: number, length: number): ArrayBuffer;
   copyOut(handle: AddonHandle, offset: number, target: Uint8Array): void;
   copyIn(handle: AddonHandle, offset: number, source: Uint8Array): void;
+  /** copyOut, then the index of each '\n' in target written to ends; returns how many. */
+  copyLines(handle: AddonHandle, offset: number, target: Uint8Array, ends: Int32Array): number;
   fill(handle: AddonHandle, value: number, offset: number, length: number): void;
   move(handle: AddonHandle, dest: number, src: number, count: number): void;
   find(handle: AddonHandle, needle: Uint8Array, start: number, end: number): number;

@@ -139,6 +139,11 @@ export class NativeMap extends MapBase {
     else this.addon.copyOut(this.handle, offset, target);
   }
 
+  protected override copyLines(offset: number, target: Uint8Array, ends: Int32Array): number {
+    this.bytesRead += target.length;
+    return this.addon.copyLines(this.handle, offset, target, ends);
+  }
+
   protected copyIn(data: Uint8Array, offset: number): void {
     this.bytesWritten += data.length;
     const whole = this.whole ?? this.wholeBytes();

@@ -1,0 +1,3 @@
+import { runBadCalls } from './run-table.js';
+
+runBadCalls('native', { backend: 'native' });

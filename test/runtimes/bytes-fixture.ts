@@ -1,0 +1,27 @@
+/** A conformance fixture over Uint8Array storage, for runtimes without files (workerd, edge, browsers). */
+import type { Fixture, Storage } from '../conformance/harness.js';
+import type { MapOptions, MemoryMap } from '../../src/types.js';
+
+type OpenMap = (target: Uint8Array, options?: MapOptions) => MemoryMap;
+
+export function bytesFixture(name: string, openMap: OpenMap, base: MapOptions): Fixture & { cleanup(): void } {
+  const opened: MemoryMap[] = [];
+  return {
+    name,
+    storage(bytes: Uint8Array): Storage {
+      const array = bytes.slice();
+      return {
+        resizable: false,
+        open(options?: MapOptions) {
+          const map = openMap(array, { ...base, ...options });
+          opened.push(map);
+          return map;
+        },
+        contents: () => array.slice(),
+      };
+    },
+    cleanup() {
+      for (const map of opened.splice(0)) map.close();
+    },
+  };
+}
