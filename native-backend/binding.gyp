@@ -25,6 +25,9 @@
           "xcode_settings": {
             "OTHER_CFLAGS": ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"]
           }
+        }],
+        ["OS=='linux'", {
+          "libraries": ["-lrt"]
         }]
       ]
     }

@@ -49,6 +49,8 @@ static napi_value init(napi_env env, napi_value exports) {
       METHOD("open", method_open),
       METHOD("openFd", method_open_fd),
       METHOD("closeFd", method_close_fd),
+      METHOD("openShared", method_open_shared),
+      METHOD("unlinkShared", method_unlink_shared),
       METHOD("map", method_map),
       METHOD("buffer", method_buffer),
       METHOD("copyOut", method_copy_out),

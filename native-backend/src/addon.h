@@ -50,6 +50,8 @@ void views_forget_all(napi_env env, mm_handle *handle);
 napi_value method_open(napi_env env, napi_callback_info info);
 napi_value method_open_fd(napi_env env, napi_callback_info info);
 napi_value method_close_fd(napi_env env, napi_callback_info info);
+napi_value method_open_shared(napi_env env, napi_callback_info info);
+napi_value method_unlink_shared(napi_env env, napi_callback_info info);
 napi_value method_map(napi_env env, napi_callback_info info);
 napi_value method_buffer(napi_env env, napi_callback_info info);
 napi_value method_copy_out(napi_env env, napi_callback_info info);

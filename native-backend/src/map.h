@@ -14,6 +14,17 @@
 
 typedef enum { MM_READ = 0, MM_WRITE = 1, MM_COPY = 2 } mm_access;
 
+/*
+ * The longest shared memory name, in bytes without the leading '/': macOS keeps
+ * 31 bytes with the '/' (PSHMNAMLEN in xnu's sys/posix_shm.h); Linux's objects
+ * are files in /dev/shm, so a name is one file name of up to NAME_MAX (255).
+ */
+#if defined(__APPLE__)
+#define MM_SHARED_NAME_MAX 30
+#else
+#define MM_SHARED_NAME_MAX 255
+#endif
+
 typedef enum {
   MM_ADVICE_NORMAL = 0,
   MM_ADVICE_RANDOM = 1,
@@ -60,6 +71,19 @@ const char *mm_unavailable(void);
 int mm_open_path(const char *path, mm_access access, int *fd, uint64_t *size, const char **syscall);
 int mm_open_fd(int caller_fd, mm_access access, int *fd, uint64_t *size, const char **syscall);
 void mm_close_fd(int fd);
+
+/*
+ * Named shared memory (POSIX shm_open; what Python's SharedMemory(name) opens).
+ * `name` comes without the leading '/', which the platform adds. With `create`,
+ * a new object of `size` bytes (EEXIST if the name exists; the name is removed
+ * again if sizing it fails); without, an existing one, whose size is reported.
+ * Names longer than MM_SHARED_NAME_MAX bytes are ENAMETOOLONG before any call.
+ * The descriptor is read-write and close-on-exec; on failure none is left open.
+ */
+int mm_open_shared(const char *name, bool create, uint64_t size, int *fd, uint64_t *object_size,
+                   const char **syscall);
+/* Removes the name; objects still mapped stay usable until their last mapping goes. */
+int mm_unlink_shared(const char *name, const char **syscall);
 
 /*
  * Maps `length` bytes at file position `offset` of `fd` into `map`, after

@@ -42,6 +42,23 @@ void mm_close_fd(int fd) {
   (void)fd;
 }
 
+/*
+ * Named shared memory would be CreateFileMappingW(INVALID_HANDLE_VALUE, …, name)
+ * / OpenFileMappingW, as Python's SharedMemory does on Windows; a mapping handle
+ * is not a descriptor, so it waits for the Windows mapping path. Windows has no
+ * unlink: a named mapping ends with its last handle.
+ */
+int mm_open_shared(const char *name, bool create, uint64_t size, int *fd, uint64_t *object_size,
+                   const char **syscall) {
+  (void)name, (void)create, (void)size, (void)fd, (void)object_size;
+  return unsupported(syscall);
+}
+
+int mm_unlink_shared(const char *name, const char **syscall) {
+  (void)name;
+  return unsupported(syscall);
+}
+
 void mm_release_fd(mm_map *map) {
   map->fd = -1;
 }

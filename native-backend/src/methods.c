@@ -224,22 +224,31 @@ static napi_value fd_and_size(napi_env env, int fd, uint64_t size) {
   return result;
 }
 
+/* A string argument as UTF-8 in a new buffer (the caller frees it); NUL bytes are a TypeError. */
+static char *get_string(napi_env env, napi_value value, const char *what) {
+  size_t length;
+  NAPI_CALL(env, napi_get_value_string_utf8(env, value, NULL, 0, &length));
+  char *text = malloc(length + 1);
+  if (text == NULL) {
+    throw_errno(env, ENOMEM, "malloc", NULL);
+    return NULL;
+  }
+  napi_status status = napi_get_value_string_utf8(env, value, text, length + 1, &length);
+  if (status != napi_ok || strlen(text) != length) {
+    free(text);
+    throw_type(env, what);
+    return NULL;
+  }
+  return text;
+}
+
 /* open(path, access) → [fd, fileSize] */
 napi_value method_open(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int32_t access;
-  size_t length;
-  if (!get_args(env, info, 2, argv) || !get_int(env, argv[1], MM_READ, MM_COPY, &access)) return NULL;
-  NAPI_CALL(env, napi_get_value_string_utf8(env, argv[0], NULL, 0, &length));
-  char *path = malloc(length + 1);
-  if (path == NULL) {
-    throw_errno(env, ENOMEM, "open", NULL);
-    return NULL;
-  }
-  napi_status status = napi_get_value_string_utf8(env, argv[0], path, length + 1, &length);
-  if (status != napi_ok || strlen(path) != length) {
-    free(path);
-    throw_type(env, "a path must be a string without NUL bytes");
+  char *path;
+  if (!get_args(env, info, 2, argv) || !get_int(env, argv[1], MM_READ, MM_COPY, &access) ||
+      (path = get_string(env, argv[0], "a path must be a string without NUL bytes")) == NULL) {
     return NULL;
   }
   int fd;
@@ -249,6 +258,47 @@ napi_value method_open(napi_env env, napi_callback_info info) {
   if (err != 0) throw_errno(env, err, syscall, path);
   free(path);
   return err != 0 ? NULL : fd_and_size(env, fd, size);
+}
+
+static const char *const NAME_RULE = "a shared memory name must be a string without NUL bytes";
+
+/*
+ * openShared(name, create, size) → [fd, objectSize]: name without the leading '/'; a
+ * read-write descriptor for map(). A name this call created is removed again if the
+ * result cannot be built.
+ */
+napi_value method_open_shared(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  bool create;
+  uint64_t size;
+  char *name;
+  if (!get_args(env, info, 3, argv) || !get_u64(env, argv[2], &size)) return NULL;
+  NAPI_CALL(env, napi_get_value_bool(env, argv[1], &create));
+  if ((name = get_string(env, argv[0], NAME_RULE)) == NULL) return NULL;
+  int fd;
+  uint64_t object_size;
+  const char *syscall;
+  int err = mm_open_shared(name, create, size, &fd, &object_size, &syscall);
+  napi_value result = NULL;
+  if (err != 0) {
+    throw_errno(env, err, syscall, name);
+  } else if ((result = fd_and_size(env, fd, object_size)) == NULL && create) {
+    (void)mm_unlink_shared(name, &syscall);
+  }
+  free(name);
+  return result;
+}
+
+/* unlinkShared(name): removes the name (ENOENT if there is none). */
+napi_value method_unlink_shared(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  char *name;
+  if (!get_args(env, info, 1, argv) || (name = get_string(env, argv[0], NAME_RULE)) == NULL) return NULL;
+  const char *syscall;
+  int err = mm_unlink_shared(name, &syscall);
+  if (err != 0) throw_errno(env, err, syscall, name);
+  free(name);
+  return err != 0 ? NULL : undefined(env);
 }
 
 /* openFd(callerFd, access) → [fd, fileSize]; fd is a close-on-exec duplicate. */
