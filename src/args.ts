@@ -5,7 +5,7 @@
  * values beyond the allowed range are ERR_OUT_OF_RANGE.
  */
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js';
-import type { Access, Advice, BackendChoice, MapOptions, Needle, Whence } from './types.js';
+import type { Access, Advice, BackendChoice, MapOptions, Needle, SharedOptions, Whence } from './types.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -171,4 +171,46 @@ export function resolveRange(fileSize: number, options: NormalizedOptions): MapR
     throw outOfRange('options.length', length, `>= 0 && <= ${Math.max(0, fileSize - offset)} (the file's size - offset), or pass grow: true`);
   }
   return { offset, length, growTo: offset + length };
+}
+
+/** `openShared()` options after validation. */
+export interface NormalizedSharedOptions {
+  create: boolean;
+  /** Bytes to create, or (without `create`) to map; undefined: the whole object. */
+  size: number | undefined;
+}
+
+/**
+ * A shared memory name as Python's `SharedMemory(name)` takes it: not empty, no '/'
+ * (the platform adds the leading one), no NUL, not '.' or '..'. Its length limit is
+ * the platform's, and the addon reports a longer name as ENAMETOOLONG.
+ */
+export function checkSharedName(value: unknown): string {
+  if (typeof value !== 'string') throw invalidArgType('name', 'of type string', value);
+  let rule: string | undefined;
+  if (value === '') rule = 'must not be empty';
+  else if (value.includes('/')) rule = "must not contain '/' (the leading '/' is added, as Python does)";
+  else if (value.includes('\0')) rule = 'must not contain NUL bytes';
+  else if (value === '.' || value === '..') rule = "must not be '.' or '..'";
+  if (rule !== undefined) throw invalidArgValue('name', value.replace(/\0/g, '\\0'), rule);
+  return value;
+}
+
+/** Validates `openShared()` options: `size` is required (≥ 1) with `create`, optional (≥ 0) without. */
+export function normalizeSharedOptions(options: unknown): NormalizedSharedOptions {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+  const o = options as SharedOptions;
+  const create = o.create === undefined ? false : checkBoolean('options.create', o.create);
+  if (create && o.size === undefined) throw invalidArgType('options.size', 'of type number with create: true', o.size);
+  const size = o.size === undefined ? undefined : checkInteger('options.size', o.size, create ? 1 : 0);
+  return { create, size };
+}
+
+/** Bytes an `openShared()` map covers: `size` if given (never more than the object holds), else the whole object. */
+export function sharedLength(objectSize: number, options: NormalizedSharedOptions): number {
+  const { size } = options;
+  if (size === undefined) return objectSize;
+  if (size > objectSize) throw outOfRange('options.size', size, `>= 0 && <= ${objectSize} (the shared memory object's size)`);
+  return size;
 }

@@ -90,8 +90,10 @@ export function invalidArgType(name: string, expected: string, value: unknown): 
   );
 }
 
-export function invalidArgValue(name: string, value: unknown, allowed?: readonly string[]): TypeError & { code: string } {
-  const must = allowed ? ` must be one of: ${allowed.map((a) => `'${a}'`).join(', ')}.` : ' is invalid.';
+/** `rule` is the allowed strings, or Node's wording of the rule broken ("must not be empty"). */
+export function invalidArgValue(name: string, value: unknown, rule?: readonly string[] | string): TypeError & { code: string } {
+  const must = typeof rule === 'string' ? ` ${rule}.`
+    : rule ? ` must be one of: ${rule.map((a) => `'${a}'`).join(', ')}.` : ' is invalid.';
   return withCode(
     new TypeError(`The argument '${name}'${must} Received ${formatNumber(value)}`),
     'ERR_INVALID_ARG_VALUE',

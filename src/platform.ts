@@ -4,7 +4,7 @@
  * entries register only the wasm pager. Shared code asks here instead of
  * branching on the runtime's name.
  */
-import type { NormalizedOptions } from './args.js';
+import type { NormalizedOptions, NormalizedSharedOptions } from './args.js';
 import type { Access, MemoryMap, PageSource, RuntimeName } from './types.js';
 import { DEFAULT_MAX_RESIDENT } from './args.js';
 import { runtimeName } from './runtime.js';
@@ -24,6 +24,9 @@ export interface FileTarget {
 export interface NativeBackend {
   availability(): Availability;
   openFile(target: FileTarget, options: NormalizedOptions): MemoryMap;
+  /** Maps named shared memory read-write; `name` is validated and has no leading '/'. */
+  openShared(name: string, options: NormalizedSharedOptions): MemoryMap;
+  unlinkShared(name: string): void;
 }
 
 export interface WasmBackend {

@@ -40,10 +40,14 @@ export interface AsyncMapOptions extends MapOptions {
   timeout?: number;
 }
 
+/** Options of `openShared()`. */
 export interface SharedOptions {
-  /** Size in bytes; required with `create`. */
+  /**
+   * With `create`: the new object's size in bytes (required, ≥ 1). Without: how many
+   * bytes of the existing object to map (default: all of it; more is ERR_OUT_OF_RANGE).
+   */
   size?: number;
-  /** Create the name (fails with EEXIST if it exists). */
+  /** Create a new object under the name (EEXIST if it exists); default false: open an existing one. */
   create?: boolean;
 }
 

@@ -30,6 +30,13 @@ export interface Addon {
   /** Duplicates a caller's descriptor (close-on-exec): [fd, fileSize]. */
   openFd(fd: number, access: number): [number, number];
   closeFd(fd: number): void;
+  /**
+   * Opens named shared memory (`name` without the leading '/') read-write: with `create`
+   * a new object of `size` bytes, else an existing one: [fd, objectSize].
+   */
+  openShared(name: string, create: boolean, size: number): [number, number];
+  /** Removes a shared memory name. */
+  unlinkShared(name: string): void;
   /** Maps a descriptor from open()/openFd(); takes it in every case. `growTo` 0 means no growth. */
   map(fd: number, access: number, offset: number, length: number, growTo: number): AddonHandle;
   /** An external ArrayBuffer over [offset, offset + length); detached by close() and resize(). */

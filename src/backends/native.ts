@@ -2,7 +2,7 @@
  * The native backend: MapBase over a real OS mapping made by the Node-API addon
  * (native-backend/). This file adapts the addon and knows nothing about the OS.
  */
-import { resolveRange, type MapRange, type NormalizedOptions } from '../args.js';
+import { resolveRange, sharedLength, type MapRange, type NormalizedOptions, type NormalizedSharedOptions } from '../args.js';
 import { backendUnavailable, closed, fromFsError, readOnly } from '../errors.js';
 import { MapBase } from '../map-base.js';
 import type { FileTarget, NativeBackend } from '../platform.js';
@@ -235,6 +235,22 @@ export class NativeMap extends MapBase {
   }
 }
 
+/** Maps a descriptor from open()/openFd()/openShared(); the addon takes it in every case. */
+function mapDescriptor(addon: Addon, fd: number, access: Access, range: MapRange, path: string | undefined): NativeMap {
+  let handle: AddonHandle;
+  try {
+    handle = addon.map(fd, ACCESS_CODES[access], range.offset, range.length, range.growTo ?? 0);
+  } catch (error) {
+    throw fromAddon(error, path);
+  }
+  try {
+    return new NativeMap(addon, handle, access, range.length, path);
+  } catch (error) {
+    addon.close(handle);
+    throw error;
+  }
+}
+
 /** Opens a path or descriptor: open → fstat → resolveRange → map; no descriptor outlives a failure. */
 function openFile(addon: Addon, target: FileTarget, options: NormalizedOptions): NativeMap {
   const access = ACCESS_CODES[options.access];
@@ -252,26 +268,58 @@ function openFile(addon: Addon, target: FileTarget, options: NormalizedOptions):
     addon.closeFd(fd);
     throw error;
   }
-  let handle: AddonHandle;
+  return mapDescriptor(addon, fd, options.access, range, target.path);
+}
+
+/**
+ * Opens named shared memory: shm_open (+ ftruncate with create) → sharedLength → map,
+ * always 'write' (MAP_SHARED). No descriptor outlives a failure, and neither does a
+ * name this call created.
+ */
+function openShared(addon: Addon, name: string, options: NormalizedSharedOptions): NativeMap {
+  let fd: number;
+  let objectSize: number;
   try {
-    handle = addon.map(fd, access, range.offset, range.length, range.growTo ?? 0);
+    [fd, objectSize] = addon.openShared(name, options.create, options.size ?? 0);
   } catch (error) {
-    throw fromAddon(error, target.path);
+    throw fromAddon(error, name);
   }
+  let length: number;
   try {
-    return new NativeMap(addon, handle, options.access, range.length, target.path);
+    length = sharedLength(objectSize, options); // with create, size === objectSize: never throws
   } catch (error) {
-    addon.close(handle);
+    addon.closeFd(fd);
     throw error;
   }
+  try {
+    return mapDescriptor(addon, fd, 'write', { offset: 0, length, growTo: undefined }, name);
+  } catch (error) {
+    if (options.create) {
+      try {
+        addon.unlinkShared(name);
+      } catch {
+        // The mapping's failure is the error to report; the name is gone or was never ours.
+      }
+    }
+    throw error;
+  }
+}
+
+/** The addon, or ERR_MMAP_BACKEND_UNAVAILABLE with the reason it did not load. */
+function requireAddon(): Addon {
+  const { addon, reason } = loadAddon();
+  if (addon === undefined) throw backendUnavailable('native', reason);
+  return addon;
 }
 
 /**
  * The native backend as the Node platform registers it: available where the addon
  * loads, and `availability().reason` (what detectBackend() shows) says where the
  * addon came from or why it did not load.
- * @throws {MmapError} from openFile(): ERR_MMAP_BACKEND_UNAVAILABLE, ENOENT, EISDIR, EACCES, ENODEV, ENOMEM, …
- * @throws {RangeError} from openFile(): ERR_OUT_OF_RANGE (a range past the end of the file without grow)
+ * @throws {MmapError} from openFile()/openShared(): ERR_MMAP_BACKEND_UNAVAILABLE, ENOENT, EEXIST, EISDIR, EACCES,
+ *   ENAMETOOLONG, ENODEV, ENOMEM, …
+ * @throws {RangeError} ERR_OUT_OF_RANGE: a range past the end of the file without grow, or a size past the
+ *   end of a shared memory object
  */
 export const nativeBackend: NativeBackend = {
   availability() {
@@ -279,8 +327,17 @@ export const nativeBackend: NativeBackend = {
     return { available: addon !== undefined, reason };
   },
   openFile(target, options) {
-    const { addon, reason } = loadAddon();
-    if (addon === undefined) throw backendUnavailable('native', reason);
-    return openFile(addon, target, options);
+    return openFile(requireAddon(), target, options);
+  },
+  openShared(name, options) {
+    return openShared(requireAddon(), name, options);
+  },
+  unlinkShared(name) {
+    const addon = requireAddon();
+    try {
+      addon.unlinkShared(name);
+    } catch (error) {
+      throw fromAddon(error, name);
+    }
   },
 };
