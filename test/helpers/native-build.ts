@@ -4,7 +4,7 @@
  * small scripts in child processes that import the compiled package, so that a
  * crash (SIGSEGV, SIGBUS) fails one test instead of killing the runner.
  */
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,14 @@ export interface ChildOptions {
   timeout?: number;
 }
 
+/** Writes the child's script into `dir`: the command and arguments that run it. */
+function childCommand(dir: string, source: string, options: ChildOptions): [string, string[]] {
+  const script = join(dir, 'child.mjs');
+  writeFileSync(script, source.replace(/\bfrom DIST\b/g, `from ${JSON.stringify(DIST_URL)}`));
+  const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath];
+  return [command, [...prefix, ...(options.nodeFlags ?? []), script, ...(options.args ?? [])]];
+}
+
 /**
  * Runs an ES module in a new node process. `source` may use `DIST` as the
  * package's URL: `import { openMap } from DIST;` is rewritten to the real one.
@@ -99,16 +107,33 @@ export interface ChildOptions {
 export function runChild(source: string, options: ChildOptions = {}): ChildResult {
   const dir = mkdtempSync(join(tmpdir(), 'portable-mmap-child-'));
   try {
-    const script = join(dir, 'child.mjs');
-    writeFileSync(script, source.replace(/\bfrom DIST\b/g, `from ${JSON.stringify(DIST_URL)}`));
-    const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath];
-    const result: SpawnSyncReturns<string> = spawnSync(
-      command,
-      [...prefix, ...(options.nodeFlags ?? []), script, ...(options.args ?? [])],
-      { encoding: 'utf8', timeout: options.timeout ?? 60_000, env: { ...process.env, ...options.env } },
-    );
+    const [command, args] = childCommand(dir, source, options);
+    const result: SpawnSyncReturns<string> = spawnSync(command, args, {
+      encoding: 'utf8',
+      timeout: options.timeout ?? 60_000,
+      env: { ...process.env, ...options.env },
+    });
     if (result.error) throw result.error;
     return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** runChild() without blocking, so that several children run at the same time. */
+export async function runChildAsync(source: string, options: ChildOptions = {}): Promise<ChildResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'portable-mmap-child-'));
+  try {
+    const [command, args] = childCommand(dir, source, options);
+    return await new Promise<ChildResult>((resolve, reject) => {
+      const child = spawn(command, args, { timeout: options.timeout ?? 60_000, env: { ...process.env, ...options.env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
