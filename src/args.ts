@@ -92,11 +92,11 @@ export function toNeedle(needle: unknown): Uint8Array {
   return toBytes('needle', needle as Needle);
 }
 
-/** The target of readInto(): any ArrayBufferView, seen as bytes. */
-export function toTargetBytes(target: unknown): Uint8Array {
+/** The target of readInto() (or another argument named `name`): any ArrayBufferView, seen as bytes. */
+export function toTargetBytes(target: unknown, name = 'target'): Uint8Array {
   if (target instanceof Uint8Array) return target;
   if (ArrayBuffer.isView(target)) return new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
-  throw invalidArgType('target', 'an instance of ArrayBufferView (a typed array, DataView or Buffer)', target);
+  throw invalidArgType(name, 'an instance of ArrayBufferView (a typed array, DataView or Buffer)', target);
 }
 
 export function checkBoolean(name: string, value: unknown): boolean {

@@ -1,6 +1,7 @@
 /** The public surface of portable-mmap; entry points (src/entries/) add the runtime's backends. */
 export { openMap, detectBackend } from './open.js';
 export { openShared, unlinkShared } from './shared.js';
+export { SeqLock } from './seqlock.js';
 export { MmapError } from './errors.js';
 export type { MmapErrorCode, Permission, UnsupportedReason } from './errors.js';
 export type {
