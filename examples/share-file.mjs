@@ -1,5 +1,5 @@
 // node examples/share-file.mjs counter.bin 100000
-// Two processes, one file: each maps counter.bin with access 'write' and adds to the
+// Two processes, one file: each maps counter.bin (it must exist, e.g. 4096 zero bytes) with access 'write' and adds to the
 // same Int32 with Atomics. On the native backend the mapping is MAP_SHARED, so every
 // add is seen by the other process at once, without flush().
 import { spawn } from 'node:child_process';
@@ -10,10 +10,14 @@ const [path, addsText, role] = process.argv.slice(2);
 const adds = Number(addsText ?? 100_000);
 
 function addMany() {
-  using map = openMap(path, { access: 'write', backend: 'native' });
-  const v = map.view(0, 4);
-  const counter = new Int32Array(v.buffer, v.byteOffset, 1);
-  for (let i = 0; i < adds; i++) Atomics.add(counter, 0, 1);
+  const map = openMap(path, { access: 'write', backend: 'native' });
+  try {
+    const v = map.view(0, 4);
+    const counter = new Int32Array(v.buffer, v.byteOffset, 1);
+    for (let i = 0; i < adds; i++) Atomics.add(counter, 0, 1);
+  } finally {
+    map.close(); // Node 20 does not parse `using`
+  }
 }
 
 if (role === 'worker') {
