@@ -93,10 +93,10 @@ void mm_close_fd(int fd) {
 }
 
 /* "/name" in `path` (MM_SHARED_NAME_MAX + 2 bytes): the leading '/' POSIX wants and Python adds. */
-static int shared_path(const char *name, char *path, const char **syscall) {
+static int shared_path(const char *name, char *path, const char *call, const char **syscall) {
   size_t length = strlen(name);
   if (length > MM_SHARED_NAME_MAX) {
-    *syscall = "shm_open";
+    *syscall = call;
     return ENAMETOOLONG;
   }
   path[0] = '/';
@@ -108,7 +108,7 @@ static int shared_path(const char *name, char *path, const char **syscall) {
 int mm_open_shared(const char *name, bool create, uint64_t size, int *fd, uint64_t *object_size,
                    const char **syscall) {
   char path[MM_SHARED_NAME_MAX + 2];
-  int err = shared_path(name, path, syscall);
+  int err = shared_path(name, path, "shm_open", syscall);
   if (err != 0) return err;
   if (size > (uint64_t)INT64_MAX) {
     *syscall = "ftruncate";
@@ -138,7 +138,7 @@ int mm_open_shared(const char *name, bool create, uint64_t size, int *fd, uint64
 
 int mm_unlink_shared(const char *name, const char **syscall) {
   char path[MM_SHARED_NAME_MAX + 2];
-  int err = shared_path(name, path, syscall);
+  int err = shared_path(name, path, "shm_unlink", syscall);
   if (err != 0) return err;
   return shm_unlink(path) == 0 ? 0 : fail("shm_unlink", syscall);
 }
