@@ -139,6 +139,23 @@ export async function runChildAsync(source: string, options: ChildOptions = {}):
   }
 }
 
+/** Fails with the child's output unless it exited with status 0 and no signal. */
+export function expectClean(result: ChildResult): void {
+  if (result.status !== 0 || result.signal !== null) {
+    throw new Error(`child failed: status ${result.status}, signal ${result.signal}\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+/** The `code` of what `fn` throws, or 'no error'. */
+export function thrownCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  return 'no error';
+}
+
 /** The last line of a child's stdout, parsed as JSON (children report results that way). */
 export function lastJson<T = Record<string, unknown>>(result: ChildResult): T {
   const lines = result.stdout.trim().split('\n');

@@ -4,18 +4,12 @@
  * process, so each test checks the child's exit status as well as its report.
  */
 import { readFileSync } from 'node:fs';
-import { ensureBuilt, expectBytes, lastJson, runChild, tempFiles, type ChildResult } from '../helpers/native-build.js';
+import { ensureBuilt, expectBytes, expectClean, lastJson, runChild, tempFiles } from '../helpers/native-build.js';
 import { pattern } from '../conformance/harness.js';
 
 const files = tempFiles();
 beforeAll(ensureBuilt);
 afterAll(() => files.cleanup());
-
-function expectClean(result: ChildResult): void {
-  if (result.status !== 0 || result.signal !== null) {
-    throw new Error(`child failed: status ${result.status}, signal ${result.signal}\n${result.stdout}\n${result.stderr}`);
-  }
-}
 
 /** Lines of /proc/self/maps, and the address range a path is mapped at — for children. */
 const MAPS_HELPERS = `

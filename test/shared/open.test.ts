@@ -5,22 +5,13 @@
  */
 import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { openShared, unlinkShared } from '../../src/entries/node.js';
-import { ensureAddon, ensureBuilt, lastJson, openFdCount, runChild } from '../helpers/native-build.js';
+import { ensureAddon, ensureBuilt, lastJson, openFdCount, runChild, thrownCode } from '../helpers/native-build.js';
 import { sharedNames, shmExists, shmPath } from '../helpers/shared-names.js';
 import { pattern } from '../conformance/harness.js';
 
 const names = sharedNames('open');
 beforeAll(ensureAddon);
 afterEach(() => names.cleanup());
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return 'no error';
-};
 
 describe('openShared(name, { create: true, size })', () => {
   it('makes /dev/shm/<name> of exactly size bytes, zero-filled, mode 0600, as a native write map', () => {
@@ -52,11 +43,11 @@ describe('openShared(name, { create: true, size })', () => {
 
   it('needs a size of at least 1 (ERR_INVALID_ARG_TYPE when missing, ERR_OUT_OF_RANGE when not a positive safe integer)', () => {
     const name = names.next();
-    expect(code(() => openShared(name, { create: true }))).toBe('ERR_INVALID_ARG_TYPE');
-    expect(code(() => openShared(name, { create: true, size: '10' as never }))).toBe('ERR_INVALID_ARG_TYPE');
-    expect(code(() => openShared(name, { create: true, size: 10n as never }))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(thrownCode(() => openShared(name, { create: true }))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(thrownCode(() => openShared(name, { create: true, size: '10' as never }))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(thrownCode(() => openShared(name, { create: true, size: 10n as never }))).toBe('ERR_INVALID_ARG_TYPE');
     for (const size of [0, -1, 1.5, NaN, Infinity, 2 ** 53]) {
-      expect([size, code(() => openShared(name, { create: true, size }))]).toEqual([size, 'ERR_OUT_OF_RANGE']);
+      expect([size, thrownCode(() => openShared(name, { create: true, size }))]).toEqual([size, 'ERR_OUT_OF_RANGE']);
     }
     expect(shmExists(name)).toBe(false);
   });
@@ -101,7 +92,7 @@ describe('openShared(name) of an existing name', () => {
     using all = openShared(name, { size: 5000, create: false });
     expect(all.byteLength).toBe(5000);
     const before = openFdCount();
-    expect(code(() => openShared(name, { size: 5001 }))).toBe('ERR_OUT_OF_RANGE');
+    expect(thrownCode(() => openShared(name, { size: 5001 }))).toBe('ERR_OUT_OF_RANGE');
     expect(openFdCount()).toBe(before);
     expect(statSync(shmPath(name)).size).toBe(5000); // never grown
   });
@@ -130,7 +121,7 @@ describe('unlinkShared(name)', () => {
     map.write('before', 0);
     unlinkShared(name);
     expect(shmExists(name)).toBe(false);
-    expect(code(() => openShared(name))).toBe('ENOENT');
+    expect(thrownCode(() => openShared(name))).toBe('ENOENT');
     map.write('after', 10);
     expect(new TextDecoder().decode(map.read(0, 15))).toBe('before\0\0\0\0after');
     using fresh = openShared(name, { size: 4096, create: true });
@@ -153,24 +144,24 @@ describe('shared memory names', () => {
     ['.', 'ERR_INVALID_ARG_VALUE'],
     ['..', 'ERR_INVALID_ARG_VALUE'],
   ])('refuses %j with %s in openShared and unlinkShared', (name, expected) => {
-    expect(code(() => openShared(name, { size: 10, create: true }))).toBe(expected);
-    expect(code(() => openShared(name))).toBe(expected);
-    expect(code(() => unlinkShared(name))).toBe(expected);
+    expect(thrownCode(() => openShared(name, { size: 10, create: true }))).toBe(expected);
+    expect(thrownCode(() => openShared(name))).toBe(expected);
+    expect(thrownCode(() => unlinkShared(name))).toBe(expected);
   });
 
   it("refuses '/name' before any system call: glibc would strip the '/' and make 'name'", () => {
     const name = names.next();
-    expect(code(() => openShared(`/${name}`, { size: 10, create: true }))).toBe('ERR_INVALID_ARG_VALUE');
+    expect(thrownCode(() => openShared(`/${name}`, { size: 10, create: true }))).toBe('ERR_INVALID_ARG_VALUE');
     expect(shmExists(name)).toBe(false);
   });
 
   it('refuses names that are not strings (ERR_INVALID_ARG_TYPE), and options that are not objects', () => {
     for (const name of [undefined, null, 5, {}, Symbol('x')]) {
-      expect(code(() => openShared(name as never))).toBe('ERR_INVALID_ARG_TYPE');
-      expect(code(() => unlinkShared(name as never))).toBe('ERR_INVALID_ARG_TYPE');
+      expect(thrownCode(() => openShared(name as never))).toBe('ERR_INVALID_ARG_TYPE');
+      expect(thrownCode(() => unlinkShared(name as never))).toBe('ERR_INVALID_ARG_TYPE');
     }
-    for (const options of [null, 5, 'create']) expect(code(() => openShared('x', options as never))).toBe('ERR_INVALID_ARG_TYPE');
-    expect(code(() => openShared('x', { create: 'yes' as never, size: 10 }))).toBe('ERR_INVALID_ARG_TYPE');
+    for (const options of [null, 5, 'create']) expect(thrownCode(() => openShared('x', options as never))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(thrownCode(() => openShared('x', { create: 'yes' as never, size: 10 }))).toBe('ERR_INVALID_ARG_TYPE');
   });
 
   it('takes up to 255 UTF-8 bytes on Linux (NAME_MAX); one more is ENAMETOOLONG', () => {
@@ -217,12 +208,12 @@ describe('descriptors', () => {
     using held = openShared(name, { size: 100, create: true });
     const before = openFdCount();
     for (let i = 0; i < 20; i++) {
-      expect(code(() => openShared(name, { size: 100, create: true }))).toBe('EEXIST');
-      expect(code(() => openShared(`${name}-missing`))).toBe('ENOENT');
-      expect(code(() => openShared(name, { size: 101 }))).toBe('ERR_OUT_OF_RANGE');
-      expect(code(() => openShared('a/b'))).toBe('ERR_INVALID_ARG_VALUE');
-      expect(code(() => openShared('n'.repeat(256)))).toBe('ENAMETOOLONG');
-      expect(code(() => unlinkShared(`${name}-missing`))).toBe('ENOENT');
+      expect(thrownCode(() => openShared(name, { size: 100, create: true }))).toBe('EEXIST');
+      expect(thrownCode(() => openShared(`${name}-missing`))).toBe('ENOENT');
+      expect(thrownCode(() => openShared(name, { size: 101 }))).toBe('ERR_OUT_OF_RANGE');
+      expect(thrownCode(() => openShared('a/b'))).toBe('ERR_INVALID_ARG_VALUE');
+      expect(thrownCode(() => openShared('n'.repeat(256)))).toBe('ENAMETOOLONG');
+      expect(thrownCode(() => unlinkShared(`${name}-missing`))).toBe('ENOENT');
     }
     expect(openFdCount()).toBe(before);
     expect(held.byteLength).toBe(100);
@@ -291,7 +282,7 @@ describe('every MemoryMap member on a shared map', () => {
     map.close();
     map.close();
     expect(map.closed).toBe(true);
-    expect(code(() => map.read(0))).toBe('ERR_MMAP_CLOSED');
+    expect(thrownCode(() => map.read(0))).toBe('ERR_MMAP_CLOSED');
     using again = openShared(name);
     expect(again.byteLength).toBe(3000);
     expect(again.read(100, 6)).toEqual(new TextEncoder().encode('cursor'));

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { openMap, openShared } from '../../src/entries/node.js';
 import type { MemoryMap } from '../../src/types.js';
-import { ensureBuilt, lastJson, runChild, runChildAsync, tempFiles, type ChildResult } from '../helpers/native-build.js';
+import { ensureBuilt, expectClean, lastJson, runChild, runChildAsync, tempFiles } from '../helpers/native-build.js';
 import { sharedNames } from '../helpers/shared-names.js';
 
 const names = sharedNames('proc');
@@ -14,12 +14,6 @@ const files = tempFiles();
 beforeAll(ensureBuilt);
 afterEach(() => names.cleanup());
 afterAll(() => files.cleanup());
-
-function expectClean(result: ChildResult): void {
-  if (result.status !== 0 || result.signal !== null) {
-    throw new Error(`child failed: status ${result.status}, signal ${result.signal}\n${result.stdout}\n${result.stderr}`);
-  }
-}
 
 /** Opens argv[2] = 'shared' | 'file' with target argv[3], as children do. */
 const OPEN = `

@@ -5,21 +5,12 @@
  */
 import { Worker } from 'node:worker_threads';
 import { openShared, SeqLock } from '../../src/entries/node.js';
-import { ensureAddon, ensureBuilt, lastJson, runChildAsync, type ChildResult } from '../helpers/native-build.js';
+import { ensureAddon, ensureBuilt, expectClean, lastJson, runChildAsync, thrownCode, type ChildResult } from '../helpers/native-build.js';
 import { sharedNames } from '../helpers/shared-names.js';
 
 const names = sharedNames('seq');
 beforeAll(ensureAddon);
 afterEach(() => names.cleanup());
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return 'no error';
-};
 
 /**
  * The readers' check, run in the child processes too: the writer fills every word of
@@ -87,16 +78,16 @@ describe('SeqLock in one process', () => {
   });
 
   it('refuses memory and records of the wrong shape with argument codes', () => {
-    for (const bad of [3, -4, 1.5, '8', NaN]) expect(code(() => SeqLock.byteLength(bad as number))).toBe('ERR_OUT_OF_RANGE');
-    expect(code(() => new SeqLock(new ArrayBuffer(8) as never))).toBe('ERR_INVALID_ARG_TYPE');
-    expect(code(() => new SeqLock(new Uint8Array(12).subarray(2, 10)))).toBe('ERR_OUT_OF_RANGE'); // byteOffset 2
-    expect(code(() => new SeqLock(new Uint8Array(6)))).toBe('ERR_OUT_OF_RANGE');
-    expect(code(() => new SeqLock(new Uint8Array(2)))).toBe('ERR_OUT_OF_RANGE');
+    for (const bad of [3, -4, 1.5, '8', NaN]) expect(thrownCode(() => SeqLock.byteLength(bad as number))).toBe('ERR_OUT_OF_RANGE');
+    expect(thrownCode(() => new SeqLock(new ArrayBuffer(8) as never))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(thrownCode(() => new SeqLock(new Uint8Array(12).subarray(2, 10)))).toBe('ERR_OUT_OF_RANGE'); // byteOffset 2
+    expect(thrownCode(() => new SeqLock(new Uint8Array(6)))).toBe('ERR_OUT_OF_RANGE');
+    expect(thrownCode(() => new SeqLock(new Uint8Array(2)))).toBe('ERR_OUT_OF_RANGE');
     const lock = new SeqLock(new Uint8Array(12));
-    expect(code(() => lock.write(new Uint8Array(4)))).toBe('ERR_OUT_OF_RANGE');
-    expect(code(() => lock.read(new Uint8Array(12)))).toBe('ERR_OUT_OF_RANGE');
-    expect(code(() => lock.tryRead([1, 2] as never))).toBe('ERR_INVALID_ARG_TYPE');
-    expect(code(() => lock.write('12345678' as never))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(thrownCode(() => lock.write(new Uint8Array(4)))).toBe('ERR_OUT_OF_RANGE');
+    expect(thrownCode(() => lock.read(new Uint8Array(12)))).toBe('ERR_OUT_OF_RANGE');
+    expect(thrownCode(() => lock.tryRead([1, 2] as never))).toBe('ERR_INVALID_ARG_TYPE');
+    expect(thrownCode(() => lock.write('12345678' as never))).toBe('ERR_INVALID_ARG_TYPE');
     expect(lock.version).toBe(0); // nothing was written
   });
 
@@ -106,12 +97,12 @@ describe('SeqLock in one process', () => {
     const lock = new SeqLock(map.view(0, SeqLock.byteLength(8)));
     lock.write(new Uint8Array(8).fill(1));
     map.resize(8192);
-    expect(code(() => lock.read(new Uint8Array(8)))).toBe('ERR_MMAP_CLOSED');
+    expect(thrownCode(() => lock.read(new Uint8Array(8)))).toBe('ERR_MMAP_CLOSED');
     const again = new SeqLock(map.view(0, SeqLock.byteLength(8)));
     expect(again.version).toBe(1);
     map.close();
     for (const call of [() => again.write(new Uint8Array(8)), () => again.read(new Uint8Array(8)), () => again.tryRead(new Uint8Array(8)), () => again.version]) {
-      expect(code(call)).toBe('ERR_MMAP_CLOSED');
+      expect(thrownCode(call)).toBe('ERR_MMAP_CLOSED');
     }
   });
 
@@ -165,9 +156,7 @@ while (Atomics.load(control, 1) === 0) {
 console.log(JSON.stringify({ reads, retries, torn, mismatched, backwards, distinct: versions.size, last }));`;
 
   function report<T>(result: ChildResult): T {
-    if (result.status !== 0 || result.signal !== null) {
-      throw new Error(`child failed: status ${result.status}, signal ${result.signal}\n${result.stdout}\n${result.stderr}`);
-    }
+    expectClean(result);
     return lastJson<T>(result);
   }
 
