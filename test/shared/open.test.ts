@@ -289,6 +289,29 @@ describe('every MemoryMap member on a shared map', () => {
   });
 });
 
+describe('PORTABLE_MMAP_BACKEND', () => {
+  beforeAll(ensureBuilt);
+
+  it('does not apply to openShared: it chooses a backend for openMap, and only one can share', () => {
+    const name = names.next();
+    const child = (value: string) =>
+      lastJson(runChild(
+        `import { detectBackend, openShared, unlinkShared } from DIST;
+        const out = {};
+        const shm = openShared(process.argv[2], { size: 10, create: true });
+        out.backend = shm.backend;
+        shm.close();
+        unlinkShared(process.argv[2]);
+        try { out.detected = detectBackend().backend; } catch (e) { out.detected = e.code; }
+        console.log(JSON.stringify(out));`,
+        { args: [name], env: { PORTABLE_MMAP_BACKEND: value } },
+      ));
+    expect(child('wasm')).toEqual({ backend: 'native', detected: 'wasm' });
+    expect(child('bogus')).toEqual({ backend: 'native', detected: 'ERR_INVALID_ARG_VALUE' });
+    expect(shmExists(name)).toBe(false);
+  });
+});
+
 describe('where the native backend is missing', () => {
   beforeAll(ensureBuilt);
 
