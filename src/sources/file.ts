@@ -1,9 +1,140 @@
-/** Placeholder until the node:fs page source lands (issue 3). */
-import type { FileSources } from '../platform.js';
-import { backendUnavailable } from '../errors.js';
+/**
+ * Files as page sources, through node:fs positional reads and writes
+ * (readSync/writeSync with a position are pread/pwrite in Node, Bun and Deno).
+ * node:fs comes from process.getBuiltinModule, so a browser bundle that reaches
+ * this file never imports it.
+ */
+import { backendUnavailable, fromFsError, fromSystem } from '../errors.js';
+import type { FileSources, FileTarget } from '../platform.js';
+import { builtin } from '../runtime.js';
+import type { Access, PageSource } from '../types.js';
+
+/** The members of node:fs this source uses. */
+interface NodeFs {
+  openSync(path: string, flags: string): number;
+  closeSync(fd: number): void;
+  fstatSync(fd: number): { size: number; dev: number; ino: number; isDirectory(): boolean };
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  ftruncateSync(fd: number, length: number): void;
+  fdatasyncSync(fd: number): void;
+}
+
+const EMPTY = new Uint8Array(0);
+const PROBE = new Uint8Array(1);
+// Linux errno values, negated as Node reports them.
+const EISDIR = -21;
+const EACCES = -13;
+
+function nodeFs(): NodeFs {
+  const fs = builtin<NodeFs>('node:fs');
+  if (!fs) throw backendUnavailable('wasm', 'files need node:fs, which this runtime does not have; pass a Uint8Array or a PageSource');
+  return fs;
+}
+
+/** Runs an fs call, turning its failure into an MmapError naming `path`. */
+function attempt<T>(path: string | undefined, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw fromFsError(error, path);
+  }
+}
+
+/** A file open on `fd`; closes it only if `owned` (the caller's descriptors stay the caller's). */
+class FileSource implements PageSource {
+  constructor(
+    private readonly fs: NodeFs,
+    private readonly fd: number,
+    private readonly owned: boolean,
+    private readonly path: string | undefined,
+  ) {}
+
+  get size(): number {
+    return attempt(this.path, () => this.fs.fstatSync(this.fd).size);
+  }
+
+  read(into: Uint8Array, position: number): number {
+    return attempt(this.path, () => this.fs.readSync(this.fd, into, 0, into.length, position));
+  }
+
+  write(from: Uint8Array, position: number): number {
+    return attempt(this.path, () => this.fs.writeSync(this.fd, from, 0, from.length, position));
+  }
+
+  truncate(size: number): void {
+    attempt(this.path, () => this.fs.ftruncateSync(this.fd, size));
+  }
+
+  sync(): void {
+    attempt(this.path, () => this.fs.fdatasyncSync(this.fd));
+  }
+
+  close(): void {
+    if (this.owned) attempt(this.path, () => this.fs.closeSync(this.fd));
+  }
+}
+
+/** EISDIR for a directory, as opening one for writing would report. */
+function checkNotDirectory(fs: NodeFs, fd: number, path: string | undefined): { dev: number; ino: number } {
+  const stat = attempt(path, () => fs.fstatSync(fd));
+  if (stat.isDirectory()) {
+    throw fromSystem({ code: 'EISDIR', errno: EISDIR, syscall: 'open', path, message: 'illegal operation on a directory' });
+  }
+  return stat;
+}
+
+/**
+ * Refuses a descriptor not open for what `access` needs, as mmap(2) would
+ * (EACCES): probed with a zero-length pwrite, or a one-byte pread far past the end.
+ */
+function checkDescriptorMode(fs: NodeFs, fd: number, access: Access): void {
+  try {
+    if (access === 'write') fs.writeSync(fd, EMPTY, 0, 0, 0);
+    fs.readSync(fd, PROBE, 0, 1, Number.MAX_SAFE_INTEGER);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EBADF') throw fromFsError(error);
+    const needs = access === 'write' ? 'reading and writing' : 'reading';
+    throw fromSystem({ code: 'EACCES', errno: EACCES, syscall: 'open', message: `file descriptor ${fd} is not open for ${needs}` });
+  }
+}
+
+function openPath(fs: NodeFs, path: string, flags: string): PageSource {
+  const fd = attempt(path, () => fs.openSync(path, flags));
+  try {
+    checkNotDirectory(fs, fd, path);
+  } catch (error) {
+    fs.closeSync(fd);
+    throw error;
+  }
+  return new FileSource(fs, fd, true, path);
+}
+
+/**
+ * A caller's descriptor: reopened through /dev/fd/N where that names the same
+ * file, so the caller closing (or reusing) its fd cannot break the map; else
+ * the descriptor itself, never closed by the map.
+ */
+function openDescriptor(fs: NodeFs, fd: number, access: Access, flags: string): PageSource {
+  const stat = checkNotDirectory(fs, fd, undefined);
+  checkDescriptorMode(fs, fd, access);
+  let own: number;
+  try {
+    own = fs.openSync(`/dev/fd/${fd}`, flags);
+  } catch {
+    return new FileSource(fs, fd, false, undefined);
+  }
+  const reopened = fs.fstatSync(own);
+  if (reopened.dev === stat.dev && reopened.ino === stat.ino) return new FileSource(fs, own, true, undefined);
+  fs.closeSync(own);
+  return new FileSource(fs, fd, false, undefined);
+}
 
 export const fileSources: FileSources = {
-  open() {
-    throw backendUnavailable('wasm', 'the file source is not built yet');
+  open(target: FileTarget, access: Access): PageSource {
+    const fs = nodeFs();
+    const flags = access === 'write' ? 'r+' : 'r';
+    if (target.path !== undefined) return openPath(fs, target.path, flags);
+    return openDescriptor(fs, target.fd!, access, flags);
   },
 };

@@ -1,0 +1,450 @@
+/**
+ * Pager: the host half of the wasm pager. The metadata instance decides which
+ * frame holds which page; this class resolves faults between wasm calls (reading
+ * pages from the source straight into their frames, a run of adjacent missing
+ * pages in one read), writes dirty pages back, and copies bytes in and out.
+ * It outlives its map while a stream holds a lease.
+ */
+import { MiB } from '../args.js';
+import { closed, noMemory, sourceFailed } from '../errors.js';
+import type { Lease } from '../stream.js';
+import type { Access, Advice, MapStats, PageSource } from '../types.js';
+import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode, type KernelExports, type PagerExports } from './wasm-abi.js';
+import type { PagerInstance } from './wasm-load.js';
+import { acquireInstance, releaseInstance } from './wasm-pool.js';
+
+/** A fault reads at most this much at once. */
+const MAX_FAULT_BYTES = 4 * MiB;
+/** Copies shorter than this go byte by byte: no subarray object per call. */
+const SMALL_COPY = 32;
+/** move() on a windowed map goes through a buffer of at most this size. */
+const MOVE_CHUNK = 256 * 1024;
+/** Memory the metadata instance needs: fixed, plus record, hash slots and out run per frame. */
+const META_FIXED_BYTES = 2 * 65536;
+const META_BYTES_PER_FRAME = 16 + 8 + 24;
+/** The data instance's frames start after static data and scratch (assembly/layout.ts FRAMES). */
+const DATA_FIXED_BYTES = 3 * 65536;
+
+export interface PagerOptions {
+  access: Access;
+  pageSize: number;
+  maxResident: number;
+  /** Where the map starts in the source, and its length. */
+  offset: number;
+  length: number;
+  /** Bytes of the source (after any grow). */
+  sourceSize: number;
+}
+
+export class Pager {
+  readonly pageSize: number;
+  readonly maxResident: number;
+  readonly sourceOffset: number;
+  length: number;
+  /** Frame i holds page i, so views stay valid; else a windowed pool with eviction. */
+  identity = false;
+  frameCount = 0;
+  /** The data instance's memory as bytes and as a DataView; replaced whenever that memory changes. */
+  heap!: Uint8Array;
+  dataView!: DataView;
+  frameBase = 0;
+  /** Bytes usable at the address the last locate() returned. */
+  runBytes = 0;
+  /** Whether the last locate() faulted pages in on a sequential pattern (see consumed()). */
+  faulted = false;
+  readonly meta: PagerExports;
+  readonly data: KernelExports;
+  readonly metaInstance: PagerInstance;
+  readonly dataInstance: PagerInstance;
+  private sourceSize: number;
+  private readonly writeAccess: AccessCode;
+  private regs!: Float64Array;
+  private out!: Float64Array;
+  private pattern: Advice = 'normal';
+  private faultEnd = -1;
+  private readonly counters = { faults: 0, bytesRead: 0, bytesWritten: 0, requests: 0 };
+  private readonly evictionBase: number;
+  /** The map plus each stream lease; at 0 the source is closed and the instances pooled. */
+  private refs = 1;
+
+  constructor(
+    readonly source: PageSource,
+    options: PagerOptions,
+  ) {
+    this.pageSize = options.pageSize;
+    this.maxResident = options.maxResident;
+    this.sourceOffset = options.offset;
+    this.length = options.length;
+    this.sourceSize = options.sourceSize;
+    this.writeAccess = options.access === 'copy' ? ACCESS.COPY : ACCESS.WRITE;
+    const frames = this.framesFor(options.length);
+    this.metaInstance = acquireInstance(META_FIXED_BYTES + frames * META_BYTES_PER_FRAME);
+    this.dataInstance = acquireInstance(DATA_FIXED_BYTES + frames * this.pageSize);
+    this.meta = this.metaInstance.exports;
+    this.data = this.dataInstance.exports;
+    this.evictionBase = this.meta.evictionCount();
+    try {
+      this.layOut(options.length);
+    } catch (error) {
+      // nothing was used: the memories only grew
+      releaseInstance(this.metaInstance);
+      releaseInstance(this.dataInstance);
+      throw error;
+    }
+  }
+
+  private framesFor(length: number): number {
+    return length <= this.maxResident ? Math.ceil(length / this.pageSize) : this.maxResident / this.pageSize;
+  }
+
+  /** Sizes both instances for a map of `length` bytes and clears the tables; nothing changes if memory runs out. */
+  private layOut(length: number): void {
+    const identity = length <= this.maxResident;
+    const frames = this.framesFor(length);
+    const base = this.data.initData(frames, this.pageSize);
+    if (base < 0) throw noMemory(`WebAssembly memory cannot hold ${frames} frames of ${this.pageSize} bytes`);
+    if (this.meta.init(frames, identity ? 1 : 0, this.maxResident / this.pageSize) < 0) {
+      throw noMemory(`WebAssembly memory cannot hold the page table of ${frames} frames`);
+    }
+    this.identity = identity;
+    this.frameCount = frames;
+    this.frameBase = base;
+    const metaBuffer = this.metaInstance.memory.buffer;
+    this.regs = new Float64Array(metaBuffer, this.metaInstance.layout.regsPointer, 8);
+    this.out = new Float64Array(metaBuffer, this.meta.outPointer(), (frames + 1) * RUN_FIELDS);
+    this.refreshViews();
+  }
+
+  private refreshViews(): void {
+    const buffer = this.dataInstance.memory.buffer;
+    this.heap = new Uint8Array(buffer);
+    this.dataView = new DataView(buffer);
+  }
+
+  /** Detaches every view handed out so far: growing by 0 pages replaces the memory's ArrayBuffer. */
+  detachViews(): void {
+    this.dataInstance.memory.grow(0);
+    this.refreshViews();
+  }
+
+  // ─── faults ───
+
+  /**
+   * Makes the page holding `offset` resident (with as many of the following
+   * pages of the `want` bytes as sit in consecutive frames), marks them for
+   * `access`, and returns the address of `offset` in `heap`; `runBytes` says how
+   * many of the `want` bytes follow it there. A write access promises to
+   * overwrite all `want` bytes, so pages it covers whole are not read.
+   */
+  locate(offset: number, want: number, access: AccessCode): number {
+    const pageSize = this.pageSize;
+    const page = Math.floor(offset / pageSize);
+    const inPage = offset - page * pageSize;
+    const pages = Math.ceil((inPage + want) / pageSize);
+    let count = this.meta.span(page, pages, access);
+    this.faulted = false;
+    if (count <= 0) {
+      if (count === STATUS.LOADING) throw new Error('a synchronous map met a page still loading');
+      count = this.fault(page, pages, access, offset, offset + want);
+    }
+    const available = count * pageSize - inPage;
+    this.runBytes = available < want ? available : want;
+    return this.frameBase + this.regs[REG_FRAME] * pageSize + inPage;
+  }
+
+  private fault(page: number, pages: number, access: AccessCode, offset: number, end: number): number {
+    const pageSize = this.pageSize;
+    const start = page * pageSize;
+    const cap = Math.max(1, Math.min(MAX_FAULT_BYTES / pageSize, this.identity ? Infinity : this.frameCount >> 1));
+    // pages a write covers whole (the map's partial last page counts when the write reaches the end)
+    const writing = access !== ACCESS.READ && access !== ACCESS.EXPOSE;
+    const whole = Math.floor((end - start) / pageSize) + (end === this.length && end % pageSize !== 0 ? 1 : 0);
+    const skipRead = writing && offset === start && whole > 0;
+    const count = this.reserve(page, Math.min(skipRead ? whole : pages, cap));
+    const frame = this.regs[REG_FRAME];
+    try {
+      this.readPages(frame, count, page, skipRead);
+    } catch (error) {
+      this.meta.abandon(frame, count);
+      throw error;
+    }
+    this.meta.complete(frame, count);
+    this.counters.faults += count;
+    this.faulted = this.pattern === 'sequential' || (this.pattern === 'normal' && page === this.faultEnd);
+    this.faultEnd = page + count;
+    return this.meta.span(page, pages, access);
+  }
+
+  /** Frames for up to `maxCount` missing pages from `page` on, writing dirty victims back first. */
+  private reserve(page: number, maxCount: number): number {
+    for (;;) {
+      const count = this.meta.reserve(page, maxCount);
+      if (count > 0) return count;
+      if (count !== STATUS.WRITE_BACK) {
+        throw noMemory(`every frame of the ${this.maxResident}-byte budget is pinned by changes of this 'copy' map`);
+      }
+      const frame = this.regs[REG_FRAME];
+      const runCount = this.regs[REG_COUNT];
+      this.writeRun(frame, runCount, this.regs[REG_PAGE]);
+      this.meta.cleaned(frame, runCount);
+    }
+  }
+
+  /** Reads pages into their frames in as few requests as the source allows; zeroes what the source does not have. */
+  private readPages(frame: number, count: number, page: number, skipRead: boolean): void {
+    const at = this.frameBase + frame * this.pageSize;
+    const frameEnd = at + count * this.pageSize;
+    const start = page * this.pageSize;
+    const bytes = Math.min(count * this.pageSize, this.length - start);
+    const position = this.sourceOffset + start;
+    const readable = skipRead ? 0 : Math.max(0, Math.min(bytes, this.sourceSize - position));
+    let done = 0;
+    while (done < readable) {
+      const got = this.source.read(this.heap.subarray(at + done, at + readable), position + done);
+      this.counters.requests++;
+      if (!(got > 0)) break;
+      done += got;
+    }
+    this.counters.bytesRead += done;
+    const zeroFrom = skipRead ? at + bytes : at + done;
+    if (zeroFrom < frameEnd) this.heap.fill(0, zeroFrom, frameEnd);
+  }
+
+  /**
+   * The caller consumed [offset, offset + length) of the run the last locate()
+   * faulted in during a sequential scan: the pages read whole are offered for
+   * reuse first, so a scan recycles a few cache-warm frames instead of evicting
+   * the whole working set ("use once"; random access never triggers it).
+   */
+  consumed(offset: number, length: number): void {
+    if (!this.faulted || this.identity) return;
+    const pageSize = this.pageSize;
+    const end = offset + length;
+    const first = Math.ceil(offset / pageSize);
+    const last = end === this.length ? Math.ceil(end / pageSize) : Math.floor(end / pageSize);
+    if (last > first) this.meta.recycle(this.regs[REG_FRAME] + first - Math.floor(offset / pageSize), last - first);
+  }
+
+  // ─── write-back ───
+
+  /** Writes `count` frames from `frame` on, holding pages from `page` on, to the source (clipped at the map's and the source's end). */
+  private writeRun(frame: number, count: number, page: number): void {
+    const start = page * this.pageSize;
+    const position = this.sourceOffset + start;
+    const bytes = Math.max(0, Math.min(count * this.pageSize, this.length - start, this.sourceSize - position));
+    const at = this.frameBase + frame * this.pageSize;
+    let done = 0;
+    while (done < bytes) {
+      const wrote = this.source.write!(this.heap.subarray(at + done, at + bytes), position + done);
+      this.counters.requests++;
+      if (!(wrote > 0)) throw sourceFailed(`the page source wrote nothing at position ${position + done}`, {});
+      done += wrote;
+    }
+    this.counters.bytesWritten += bytes;
+  }
+
+  /** Writes the changed pages of [offset, offset + length) back (adjacent ones in one request), then syncs the source. */
+  flush(offset: number, length: number): void {
+    const runs = this.meta.collectDirty(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
+    const out = this.out;
+    for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) {
+      this.writeRun(out[i], out[i + 1], out[i + 2]);
+      this.meta.cleaned(out[i], out[i + 1]);
+    }
+    this.source.sync?.();
+  }
+
+  // ─── bytes ───
+
+  copyOut(offset: number, target: Uint8Array): void {
+    const total = target.length;
+    let done = 0;
+    while (done < total) {
+      const at = this.locate(offset + done, total - done, ACCESS.READ);
+      const count = this.runBytes;
+      const heap = this.heap;
+      if (count < SMALL_COPY) {
+        for (let i = 0; i < count; i++) target[done + i] = heap[at + i];
+      } else {
+        target.set(heap.subarray(at, at + count), done);
+      }
+      if (this.faulted) this.consumed(offset + done, count);
+      done += count;
+    }
+  }
+
+  /** Refuses a change of a 'copy' map that would pin all but two frames, before any byte changes. */
+  checkPins(offset: number, length: number): void {
+    if (this.writeAccess !== ACCESS.COPY || length === 0) return;
+    const first = Math.floor(offset / this.pageSize);
+    const count = Math.ceil((offset + length) / this.pageSize) - first;
+    if (this.meta.pinCheck(first, count) < 0) {
+      throw noMemory(
+        `a 'copy' map keeps its changed pages resident; this change would leave fewer than two unpinned frames of the ${this.maxResident}-byte budget`,
+      );
+    }
+  }
+
+  copyIn(data: Uint8Array, offset: number): void {
+    this.checkPins(offset, data.length);
+    const total = data.length;
+    let done = 0;
+    while (done < total) {
+      const at = this.locate(offset + done, total - done, this.writeAccess);
+      const count = this.runBytes;
+      this.heap.set(count === total ? data : data.subarray(done, done + count), at);
+      done += count;
+    }
+  }
+
+  fill(value: number, offset: number, length: number): void {
+    this.checkPins(offset, length);
+    let done = 0;
+    while (done < length) {
+      const at = this.locate(offset + done, length - done, this.writeAccess);
+      this.heap.fill(value, at, at + this.runBytes);
+      done += this.runBytes;
+    }
+  }
+
+  move(dest: number, src: number, count: number): void {
+    this.checkPins(dest, count);
+    if (this.identity) {
+      // frames are the pages in order: make both ranges resident, then one memmove
+      this.ensure(src, count, ACCESS.READ);
+      this.ensure(dest, count, this.writeAccess);
+      this.heap.copyWithin(this.frameBase + dest, this.frameBase + src, this.frameBase + src + count);
+      return;
+    }
+    // Windowed: through a buffer, in the direction that never reads a byte already overwritten.
+    const buffer = new Uint8Array(Math.min(count, MOVE_CHUNK));
+    const backward = dest > src;
+    for (let done = 0; done < count; ) {
+      const size = Math.min(buffer.length, count - done);
+      const at = backward ? count - done - size : done;
+      const chunk = size === buffer.length ? buffer : buffer.subarray(0, size);
+      this.copyOut(src + at, chunk);
+      this.copyIn(chunk, dest + at);
+      done += size;
+    }
+  }
+
+  /** Makes [offset, offset + length) resident, marked for `access`. */
+  ensure(offset: number, length: number, access: AccessCode): void {
+    for (let done = 0; done < length; done += this.runBytes) this.locate(offset + done, length - done, access);
+  }
+
+  /** An alias of [offset, offset + length) (identity mode); its pages become exposed. */
+  view(offset: number, length: number): Uint8Array {
+    this.ensure(offset, length, ACCESS.EXPOSE);
+    return new Uint8Array(this.heap.buffer, this.frameBase + offset, length);
+  }
+
+  /** The `size` bytes of scratch that stage a typed access straddling frames that are not adjacent. */
+  staging(size: number): Uint8Array {
+    const at = this.dataInstance.layout.typedPointer;
+    return this.heap.subarray(at, at + size);
+  }
+
+  get stagingPointer(): number {
+    return this.dataInstance.layout.typedPointer;
+  }
+
+  // ─── the map as a whole ───
+
+  /**
+   * Changes the mapped length: changes reach the source, every page is dropped,
+   * the tables are laid out for the new length (identity or windowed), and views
+   * are detached; then the source is truncated to the map's new end.
+   */
+  resize(newLength: number): void {
+    this.flush(0, this.length);
+    this.meta.dropAll();
+    const oldLength = this.length;
+    try {
+      this.layOut(newLength);
+      this.source.truncate!(this.sourceOffset + newLength);
+    } catch (error) {
+      this.layOut(oldLength); // fits: it did before, and memory only grew
+      throw error;
+    } finally {
+      this.detachViews();
+    }
+    this.length = newLength;
+    this.sourceSize = this.sourceOffset + newLength;
+  }
+
+  advise(advice: Advice, offset: number, length: number): void {
+    if (advice === 'willneed') {
+      // prefetch, but never more than half the frames of a windowed map
+      this.ensure(offset, this.identity ? length : Math.min(length, (this.frameCount >> 1) * this.pageSize), ACCESS.READ);
+    } else if (advice === 'dontneed') {
+      this.meta.dropClean(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
+    } else {
+      this.pattern = advice;
+    }
+  }
+
+  residentBytes(): number {
+    let bytes = this.meta.residentCount() * this.pageSize;
+    const tail = this.length % this.pageSize;
+    if (tail !== 0 && this.meta.peek(Math.floor(this.length / this.pageSize)) >= 0) bytes -= this.pageSize - tail;
+    return Math.min(bytes, this.length);
+  }
+
+  stats(): MapStats {
+    return { ...this.counters, evictions: this.meta.evictionCount() - this.evictionBase };
+  }
+
+  /** A reader that keeps the source and the frames alive until released. */
+  lease(): Lease {
+    this.refs++;
+    let released = false;
+    return {
+      copyOut: (offset, target) => {
+        if (released) throw closed();
+        const count = Math.max(0, Math.min(target.length, this.length - offset));
+        if (count > 0) this.copyOut(offset, count === target.length ? target : target.subarray(0, count));
+        return count;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.unref();
+      },
+    };
+  }
+
+  /** Drops one reference; the last one closes the source (once) and pools the instances. */
+  unref(): void {
+    if (--this.refs > 0) return;
+    try {
+      this.source.close?.();
+    } finally {
+      this.pool();
+    }
+  }
+
+  /** The map was garbage-collected without close(): views may still alias the frames, so only the metadata instance is pooled. */
+  abandonMap(): void {
+    if (--this.refs > 0) return;
+    try {
+      this.source.close?.();
+    } finally {
+      releaseInstance(this.metaInstance);
+    }
+  }
+
+  /** Zeroes every frame this map used and the scratch, then gives both instances back. */
+  private pool(): void {
+    const runs = this.meta.collectUsed();
+    const heap = new Uint8Array(this.dataInstance.memory.buffer);
+    for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) {
+      const at = this.frameBase + this.out[i] * this.pageSize;
+      heap.fill(0, at, at + this.out[i + 1] * this.pageSize);
+    }
+    heap.fill(0, 65536, Math.min(heap.length, DATA_FIXED_BYTES));
+    releaseInstance(this.metaInstance);
+    releaseInstance(this.dataInstance);
+  }
+}
