@@ -221,21 +221,21 @@ function clockVictim(): i32 {
 export function init(frames: u32, identityMode: bool, budget: u32): i32 {
   let bits: u32 = 4;
   while ((<u64>1 << bits) < <u64>frames * 2) bits++;
-  const tableBytes = <usize>frames * FRAME_BYTES;
-  const hashBytes: usize = identityMode ? 0 : <usize>1 << (bits + 2);
-  const outAt = TABLES + tableBytes + hashBytes;
+  const tableBytes = <u64>frames * FRAME_BYTES;
+  const hashBytes: u64 = identityMode ? 0 : <u64>1 << (bits + 2);
+  const outAt = <u64>TABLES + tableBytes + hashBytes;
   // nothing changes unless the memory can hold the new tables
-  if (!ensureMemory(<u64>outAt + (<u64>frames + 1) * RUN_BYTES)) return Status.NO_MEMORY;
+  if (!ensureMemory(outAt + (<u64>frames + 1) * RUN_BYTES)) return Status.NO_MEMORY;
   frameCount = frames;
   identity = identityMode;
   budgetFrames = budget;
   hashBits = bits;
   hashMask = identityMode ? 0 : (1 << bits) - 1;
-  hashBase = TABLES + tableBytes;
-  outBase = outAt;
+  hashBase = TABLES + <usize>tableBytes;
+  outBase = <usize>outAt;
   // SAFETY: [TABLES, outBase) lies inside memory, ensured above
-  memory.fill(TABLES, 0, tableBytes);
-  memory.fill(hashBase, 0xff, hashBytes);
+  memory.fill(TABLES, 0, <usize>tableBytes);
+  memory.fill(hashBase, 0xff, <usize>hashBytes);
   hand = 0;
   pinned = 0;
   resident = 0;
@@ -312,6 +312,7 @@ export function reserve(pageNumber: f64, maxCount: u32): i32 {
 
 /** The bytes of `count` frames from `frame` on are in place: they become usable. */
 export function complete(frame: u32, count: u32): void {
+  if (DEBUG) assert(<u64>frame + count <= frameCount);
   for (let i: u32 = 0; i < count; i++) {
     const flags = flagsOf(frame + i);
     if (DEBUG) assert((flags & (RESIDENT | LOADING)) == (RESIDENT | LOADING));
@@ -321,6 +322,7 @@ export function complete(frame: u32, count: u32): void {
 
 /** Reading the pages failed: their frames become free again. */
 export function abandon(frame: u32, count: u32): void {
+  if (DEBUG) assert(<u64>frame + count <= frameCount);
   for (let i: u32 = 0; i < count; i++) {
     if (DEBUG) assert((flagsOf(frame + i) & LOADING) != 0);
     setFlags(frame + i, flagsOf(frame + i) & ~LOADING);
@@ -330,12 +332,14 @@ export function abandon(frame: u32, count: u32): void {
 
 /** The run was written back: its pages are clean again (exposed ones stay exposed). */
 export function cleaned(frame: u32, count: u32): void {
+  if (DEBUG) assert(<u64>frame + count <= frameCount);
   for (let i: u32 = 0; i < count; i++) setFlags(frame + i, flagsOf(frame + i) & ~DIRTY);
 }
 
 /** The host read the run once, whole: offer its frames for reuse before CLOCK's choice. */
 export function recycle(frame: u32, count: u32): void {
-  if (identity || count == 0) return;
+  if (identity || frame >= frameCount) return;
+  count = min(count, frameCount - frame);
   for (let i: u32 = 0; i < count; i++) {
     const flags = flagsOf(frame + i);
     if ((flags & (RESIDENT | DIRTY | EXPOSED | PINNED | LOADING)) == RESIDENT) setFlags(frame + i, (flags & ~REF) | RECYCLED);

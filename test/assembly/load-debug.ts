@@ -1,0 +1,24 @@
+/** The debug build of the pager (asserts on), instantiated directly for tests of its exports. */
+import { readFileSync } from 'node:fs';
+import { instantiate, type PagerInstance } from '../../src/backends/wasm-load.js';
+
+let debugModule: WebAssembly.Module | undefined;
+
+/** A fresh instance of build/pager.debug.wasm (run `npm run build:wasm` first). */
+export function debugInstance(): PagerInstance {
+  debugModule ??= new WebAssembly.Module(readFileSync(new URL('../../build/pager.debug.wasm', import.meta.url)));
+  return instantiate(debugModule);
+}
+
+/** xorshift32: reproducible streams; the seed goes into every failure message. */
+export function rng(seed: number): (n: number) => number {
+  let x = seed >>> 0 || 1;
+  return (n: number) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}
