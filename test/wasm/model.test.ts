@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { openMap } from '../../src/entries/node.js';
 import type { Access, MapOptions, MemoryMap } from '../../src/types.js';
 import { pattern } from '../conformance/harness.js';
+import { expectBytes } from '../helpers/bytes.js';
 
 const PAGE = 4096;
 
@@ -23,14 +24,6 @@ function rng(seed: number): (n: number) => number {
     x >>>= 0;
     return x % n;
   };
-}
-
-/** Byte equality with the first difference in the message (jest's toEqual is slow on large arrays). */
-function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
-  if (actual.length === expected.length && Buffer.compare(actual, expected) === 0) return;
-  let i = 0;
-  while (i < actual.length && actual[i] === expected[i]) i++;
-  throw new Error(`bytes differ: lengths ${actual.length} and ${expected.length}, first difference at ${i} (${actual[i]} vs ${expected[i]})`);
 }
 
 function codeOf(run: () => unknown): string | undefined {
