@@ -20,8 +20,8 @@ const SMALL_COPY = 32;
 /** move() on a windowed map goes through a buffer of at most this size. */
 const MOVE_CHUNK = 256 * 1024;
 /** Memory the metadata instance needs: fixed, plus record, hash slots and out run per frame. */
-const META_FIXED_BYTES = 2 * 65536;
-const META_BYTES_PER_FRAME = 16 + 8 + 24;
+const META_FIXED_BYTES = 65536;
+const META_BYTES_PER_FRAME = 16 + 16 + 24;
 /** The data instance's frames start after static data and scratch (assembly/layout.ts FRAMES). */
 const DATA_FIXED_BYTES = 3 * 65536;
 
@@ -78,8 +78,9 @@ export class Pager {
     this.sourceSize = options.sourceSize;
     this.writeAccess = options.access === 'copy' ? ACCESS.COPY : ACCESS.WRITE;
     const frames = this.framesFor(options.length);
-    this.metaInstance = acquireInstance(META_FIXED_BYTES + frames * META_BYTES_PER_FRAME);
+    // the larger memory first, so that best fit gives it the pooled memory that held frames before
     this.dataInstance = acquireInstance(DATA_FIXED_BYTES + frames * this.pageSize);
+    this.metaInstance = acquireInstance(META_FIXED_BYTES + frames * META_BYTES_PER_FRAME);
     this.meta = this.metaInstance.exports;
     this.data = this.dataInstance.exports;
     this.evictionBase = this.meta.evictionCount();
