@@ -191,24 +191,55 @@ export class Pager {
     }
   }
 
-  /** Reads pages into their frames in as few requests as the source allows; zeroes what the source does not have. */
+  /** Reads pages into their frames; a write that covers them whole skips the read. Bytes past the map's end are zero. */
   private readPages(frame: number, count: number, page: number, skipRead: boolean): void {
     const at = this.frameBase + frame * this.pageSize;
-    const frameEnd = at + count * this.pageSize;
     const start = page * this.pageSize;
     const bytes = Math.min(count * this.pageSize, this.length - start);
-    const position = this.sourceOffset + start;
-    const readable = skipRead ? 0 : Math.max(0, Math.min(bytes, this.sourceSize - position));
+    if (!skipRead) this.readSource(this.heap.subarray(at, at + bytes), this.sourceOffset + start);
+    if (bytes < count * this.pageSize) this.heap.fill(0, at + bytes, at + count * this.pageSize);
+  }
+
+  /** Fills `into` from the source at `position`, in as few requests as the source allows; zeroes what it does not have. */
+  private readSource(into: Uint8Array, position: number): void {
+    const readable = Math.max(0, Math.min(into.length, this.sourceSize - position));
     let done = 0;
     while (done < readable) {
-      const got = this.source.read(this.heap.subarray(at + done, at + readable), position + done);
+      const got = this.source.read(done === 0 && readable === into.length ? into : into.subarray(done, readable), position + done);
       this.counters.requests++;
       if (!(got > 0)) break;
       done += got;
     }
     this.counters.bytesRead += done;
-    const zeroFrom = skipRead ? at + bytes : at + done;
-    if (zeroFrom < frameEnd) this.heap.fill(0, zeroFrom, frameEnd);
+    if (done < into.length) into.fill(0, done);
+  }
+
+  /** Whether a read at `offset` continues a sequential scan of a windowed map, at a page start. */
+  private scanning(offset: number): boolean {
+    if (this.identity || this.pattern === 'random' || offset % this.pageSize !== 0) return false;
+    return this.pattern === 'sequential' || offset / this.pageSize === this.faultEnd;
+  }
+
+  /**
+   * During a sequential scan of a windowed map, reads the missing whole pages
+   * that `target` (from index `from`) covers straight into it: they would be
+   * recycled at once anyway, and this saves copying them out of frames. They
+   * count as faults. Returns the bytes read, 0 if the first page is resident.
+   */
+  private readDirect(offset: number, target: Uint8Array, from: number): number {
+    const pageSize = this.pageSize;
+    const page = offset / pageSize;
+    const want = target.length - from;
+    const covered = offset + want >= this.length ? Math.ceil((this.length - offset) / pageSize) : Math.floor(want / pageSize);
+    const max = Math.min(covered, Math.max(1, MAX_FAULT_BYTES / pageSize));
+    let count = 0;
+    while (count < max && this.meta.peek(page + count) < 0) count++;
+    if (count === 0) return 0;
+    const bytes = Math.min(count * pageSize, this.length - offset);
+    this.readSource(target.subarray(from, from + bytes), this.sourceOffset + offset);
+    this.counters.faults += count;
+    this.faultEnd = page + count;
+    return bytes;
   }
 
   /**
@@ -261,6 +292,11 @@ export class Pager {
     const total = target.length;
     let done = 0;
     while (done < total) {
+      if (this.scanning(offset + done)) {
+        const direct = this.readDirect(offset + done, target, done);
+        done += direct;
+        if (direct > 0) continue;
+      }
       const at = this.locate(offset + done, total - done, ACCESS.READ);
       const count = this.runBytes;
       const heap = this.heap;

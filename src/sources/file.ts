@@ -54,12 +54,22 @@ class FileSource implements PageSource {
     return attempt(this.path, () => this.fs.fstatSync(this.fd).size);
   }
 
+  // read() and write() are the fault and write-back path: no closure per call
+
   read(into: Uint8Array, position: number): number {
-    return attempt(this.path, () => this.fs.readSync(this.fd, into, 0, into.length, position));
+    try {
+      return this.fs.readSync(this.fd, into, 0, into.length, position);
+    } catch (error) {
+      throw fromFsError(error, this.path);
+    }
   }
 
   write(from: Uint8Array, position: number): number {
-    return attempt(this.path, () => this.fs.writeSync(this.fd, from, 0, from.length, position));
+    try {
+      return this.fs.writeSync(this.fd, from, 0, from.length, position);
+    } catch (error) {
+      throw fromFsError(error, this.path);
+    }
   }
 
   truncate(size: number): void {

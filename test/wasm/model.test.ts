@@ -105,7 +105,7 @@ function runModel(dir: string, setup: Setup, seed: number): void {
     const length = model.length;
     const offset = random(length + 1);
     const count = random(length - offset + 1);
-    const op = random(15);
+    const op = random(16);
     const label = `call ${i} (op ${op}, offset ${offset}, count ${count}, length ${length})`;
     step(label, () => {
       switch (op) {
@@ -214,6 +214,16 @@ function runModel(dir: string, setup: Setup, seed: number): void {
           expect(residency.mappedBytes).toBe(length);
           expect(residency.residentBytes).toBeLessThanOrEqual(length);
           if (!map.stableViews) expect(residency.residentBytes).toBeLessThanOrEqual(setup.options.maxResident!);
+          break;
+        }
+        case 14: {
+          // a sequential scan from a page start, in page-multiple chunks (reads whole pages directly)
+          const chunk = PAGE * (1 + random(3));
+          const target = new Uint8Array(chunk);
+          for (let at = Math.floor(offset / PAGE) * PAGE, n = 0; at < length && n < 6; at += chunk, n++) {
+            const got = map.readInto(target, at);
+            expectBytes(target.subarray(0, got), model.subarray(at, at + chunk));
+          }
           break;
         }
         default: {
