@@ -430,7 +430,8 @@ export class Pager {
   }
 
   stats(): MapStats {
-    return { ...this.counters, evictions: this.meta.evictionCount() - this.evictionBase };
+    const { faults, bytesRead, bytesWritten, requests } = this.counters;
+    return { faults, evictions: this.meta.evictionCount() - this.evictionBase, bytesRead, bytesWritten, requests };
   }
 
   /** A reader that keeps the source and the frames alive until released. */

@@ -1,8 +1,9 @@
 /** assembly/status.ts, assembly/index.ts, assembly/pager.ts and src/backends/wasm-abi.ts must agree. */
 import { readFileSync } from 'node:fs';
 import { ABI_VERSION, ACCESS, FLAGS, STATUS } from '../../src/backends/wasm-abi.js';
-import { getModule, instantiate } from '../../src/backends/wasm-load.js';
-import { debugInstance } from './load-debug.js';
+import { getModule, instantiate, pagerAvailability, useModule } from '../../src/backends/wasm-load.js';
+import { openMap } from '../../src/entries/node.js';
+import { debugInstance, debugModule } from './load-debug.js';
 
 const source = (file: string) => readFileSync(new URL(`../../assembly/${file}`, import.meta.url), 'utf8');
 
@@ -45,5 +46,20 @@ describe('the pager ABI', () => {
       0x07, 0x0f, 0x01, 0x0b, ...new TextEncoder().encode('ABI_VERSION'), 0x03, 0x00,
     ]);
     expect(() => instantiate(new WebAssembly.Module(bytes))).toThrow(expect.objectContaining({ code: 'ERR_MMAP_BACKEND_UNAVAILABLE' }));
+  });
+
+  it('loads synchronously from the embedded bytes, or uses a module handed in', () => {
+    expect(pagerAvailability()).toEqual({ available: true, reason: expect.stringContaining('SIMD') });
+    const embedded = getModule();
+    expect(getModule()).toBe(embedded);
+    useModule(debugModule());
+    try {
+      expect(getModule()).not.toBe(embedded);
+      using map = openMap(new Uint8Array([1, 2, 3]), { backend: 'wasm' });
+      expect(map.find(3)).toBe(2);
+    } finally {
+      useModule(embedded);
+    }
+    expect(getModule()).toBe(embedded);
   });
 });

@@ -2,12 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { instantiate, type PagerInstance } from '../../src/backends/wasm-load.js';
 
-let debugModule: WebAssembly.Module | undefined;
+let compiled: WebAssembly.Module | undefined;
 
-/** A fresh instance of build/pager.debug.wasm (run `npm run build:wasm` first). */
+/** build/pager.debug.wasm, compiled once (run `npm run build:wasm` first). */
+export function debugModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(new URL('../../build/pager.debug.wasm', import.meta.url)));
+  return compiled;
+}
+
+/** A fresh instance of the debug build. */
 export function debugInstance(): PagerInstance {
-  debugModule ??= new WebAssembly.Module(readFileSync(new URL('../../build/pager.debug.wasm', import.meta.url)));
-  return instantiate(debugModule);
+  return instantiate(debugModule());
 }
 
 /** xorshift32: reproducible streams; the seed goes into every failure message. */
