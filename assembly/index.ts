@@ -3,8 +3,7 @@
  * instance (page table, frames, CLOCK: the pager exports) and a data instance
  * (frames and scratch: initData and the kernel exports). See layout.ts.
  */
-import { CARRY_MAX, FRAMES, LINES, LINES_MAX, NEEDLE, NEEDLE_MAX, REGS, TYPED, TYPED_BYTES, ensureMemory } from './layout';
-import { Status } from './status';
+import { LINES, LINES_MAX, NEEDLE, NEEDLE_MAX, REGS, TYPED, TYPED_BYTES } from './layout';
 
 export { Status } from './status';
 
@@ -61,30 +60,16 @@ export {
   peek,
   /** The tables' consistency (tests). */
   checkInvariants,
+  /** A frame's flags (tests). */
+  frameFlags,
+  /** The page a frame holds (tests). */
+  framePage,
 } from './pager';
 
-/** Frame flags (tests). */
-export function frameFlags(frame: u32): u32 {
-  return flagsOf(frame);
-}
-
-/** The page a frame holds, as f64 (tests). */
-export function framePage(frame: u32): f64 {
-  return <f64>pageOf(frame);
-}
-
-import { flagsOf, pageOf } from './pager';
-
-// ─── data instance ───
-
-/** Makes room for `frames` frames of `pageSize` bytes after the scratch; returns the first frame's address, or NO_MEMORY. */
-export function initData(frames: u32, pageSize: u32): i32 {
-  if (!ensureMemory(<u64>FRAMES + <u64>frames * <u64>pageSize)) return Status.NO_MEMORY;
-  if (DEBUG) assert(__heap_base <= REGS && CARRY_MAX == 2 * NEEDLE_MAX);
-  return <i32>FRAMES;
-}
-
-@inline const DEBUG: bool = !ASC_NO_ASSERT;
+export {
+  /** Makes room for the frames after the scratch; returns the first frame's address, or NO_MEMORY. */
+  initData,
+} from './layout';
 
 export {
   /** First index of a byte in a range (memchr). */

@@ -55,6 +55,10 @@
 @inline export const LINES_MAX: u32 = 4096;
 @inline export const FRAMES: usize = 3 * WASM_PAGE;
 
+import { Status } from './status';
+
+@inline const DEBUG: bool = !ASC_NO_ASSERT;
+
 /** Grows memory to at least `bytes`; false (never a trap) where it cannot. */
 export function ensureMemory(bytes: u64): bool {
   const need = <i64>((bytes + <u64>WASM_PAGE - 1) / <u64>WASM_PAGE);
@@ -62,4 +66,11 @@ export function ensureMemory(bytes: u64): bool {
   const have = <i64>memory.size();
   if (need <= have) return true;
   return memory.grow(<i32>(need - have)) >= 0;
+}
+
+/** Data instance: makes room for `frames` frames of `pageSize` bytes after the scratch; returns FRAMES, or NO_MEMORY. */
+export function initData(frames: u32, pageSize: u32): i32 {
+  if (DEBUG) assert(__heap_base <= REGS && CARRY_MAX == 2 * NEEDLE_MAX && LINES + (LINES_MAX << 2) <= FRAMES);
+  if (!ensureMemory(<u64>FRAMES + <u64>frames * <u64>pageSize)) return Status.NO_MEMORY;
+  return <i32>FRAMES;
 }

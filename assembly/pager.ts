@@ -458,6 +458,16 @@ export function evictionCount(): f64 {
   return evictions;
 }
 
+/** A frame's flags (tests). */
+export function frameFlags(frame: u32): u32 {
+  return flagsOf(frame);
+}
+
+/** The page a frame holds, as f64 (tests). */
+export function framePage(frame: u32): f64 {
+  return <f64>pageOf(frame);
+}
+
 /** The frame of a resident page (without marking it referenced), or MISSING. */
 export function peek(page: f64): i32 {
   const frame = frameOfPage(<u64>page);

@@ -9,7 +9,7 @@
  * 'write' map that is garbage-collected without close() are lost. Other writers
  * of the source are seen only in pages that are not resident.
  */
-import { resolveRange, type NormalizedOptions } from '../args.js';
+import { checkInteger, resolveRange, type NormalizedOptions } from '../args.js';
 import { readOnly } from '../errors.js';
 import { MapBase } from '../map-base.js';
 import type { WasmBackend } from '../platform.js';
@@ -128,12 +128,12 @@ export class WasmMap extends MapBase {
  * Maps [offset, offset + length) of `source`. Validates before any side effect:
  * 'write' needs source.write, growing needs source.truncate.
  * @throws {MmapError} ERR_MMAP_READ_ONLY, ERR_MMAP_NO_MEMORY, ERR_MMAP_BACKEND_UNAVAILABLE
- * @throws {RangeError} ERR_OUT_OF_RANGE when the range lies past the source's end without grow
+ * @throws {RangeError} ERR_OUT_OF_RANGE when the range lies past the source's end without grow, or source.size is no size
  */
 function openWasmMap(source: PageSource, options: NormalizedOptions): WasmMap {
   getModule();
   if (options.access === 'write' && typeof source.write !== 'function') throw readOnly("access 'write' on a source without write()");
-  const size = source.size;
+  const size = checkInteger('source.size', source.size);
   const range = resolveRange(size, options);
   let sourceSize = size;
   if (range.growTo !== undefined && range.growTo > size) {
