@@ -2,28 +2,20 @@
  * Pager: the host half of the wasm pager. The metadata instance decides which
  * frame holds which page; this class resolves faults between wasm calls (reading
  * pages from the source straight into their frames, a run of adjacent missing
- * pages in one read), writes dirty pages back, and copies bytes in and out.
- * It outlives its map while a stream holds a lease.
+ * pages in one read) and writes dirty pages back. wasm-copy.ts and
+ * wasm-search.ts move bytes through it. It outlives its map while a stream
+ * holds a lease.
  */
 import { MiB } from '../args.js';
 import { closed, noMemory, sourceFailed } from '../errors.js';
 import type { Lease } from '../stream.js';
 import type { Access, Advice, MapStats, PageSource } from '../types.js';
 import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode, type KernelExports, type PagerExports } from './wasm-abi.js';
-import type { PagerInstance } from './wasm-load.js';
-import { acquireInstance, releaseInstance } from './wasm-pool.js';
+import { copyOut } from './wasm-copy.js';
+import { MapMemory } from './wasm-memory.js';
 
 /** A fault reads at most this much at once. */
 const MAX_FAULT_BYTES = 4 * MiB;
-/** Copies shorter than this go byte by byte: no subarray object per call. */
-const SMALL_COPY = 32;
-/** move() on a windowed map goes through a buffer of at most this size. */
-const MOVE_CHUNK = 256 * 1024;
-/** Memory the metadata instance needs: fixed, plus record, hash slots and out run per frame. */
-const META_FIXED_BYTES = 65536;
-const META_BYTES_PER_FRAME = 16 + 16 + 24;
-/** The data instance's frames start after static data and scratch (assembly/layout.ts FRAMES). */
-const DATA_FIXED_BYTES = 3 * 65536;
 
 export interface PagerOptions {
   access: Access;
@@ -41,31 +33,24 @@ export class Pager {
   readonly maxResident: number;
   readonly sourceOffset: number;
   length: number;
-  /** Frame i holds page i, so views stay valid; else a windowed pool with eviction. */
-  identity = false;
-  frameCount = 0;
-  /** The data instance's memory as bytes and as a DataView; replaced whenever that memory changes. */
-  heap!: Uint8Array;
-  dataView!: DataView;
-  frameBase = 0;
+  /** The map's two instances; `memory.heap` holds the frames. */
+  readonly memory: MapMemory;
   /** Bytes usable at the address the last locate() returned. */
   runBytes = 0;
   /** Whether the last locate() faulted pages in on a sequential pattern (see consumed()). */
   faulted = false;
   readonly meta: PagerExports;
   readonly data: KernelExports;
-  readonly metaInstance: PagerInstance;
-  readonly dataInstance: PagerInstance;
   private sourceSize: number;
-  private readonly writeAccess: AccessCode;
-  private regs!: Float64Array;
-  private out!: Float64Array;
+  /** What a change marks: WRITE (dirty), or COPY (pinned) on a 'copy' map. */
+  readonly writeAccess: AccessCode;
   private pattern: Advice = 'normal';
   private faultEnd = -1;
   private readonly counters = { faults: 0, bytesRead: 0, bytesWritten: 0, requests: 0 };
   private readonly evictionBase: number;
   /** The map plus each stream lease; at 0 the source is closed and the instances pooled. */
   private refs = 1;
+  private abandoned = false;
 
   constructor(
     readonly source: PageSource,
@@ -77,55 +62,30 @@ export class Pager {
     this.length = options.length;
     this.sourceSize = options.sourceSize;
     this.writeAccess = options.access === 'copy' ? ACCESS.COPY : ACCESS.WRITE;
-    const frames = this.framesFor(options.length);
-    // the larger memory first, so that best fit gives it the pooled memory that held frames before
-    this.dataInstance = acquireInstance(DATA_FIXED_BYTES + frames * this.pageSize);
-    this.metaInstance = acquireInstance(META_FIXED_BYTES + frames * META_BYTES_PER_FRAME);
-    this.meta = this.metaInstance.exports;
-    this.data = this.dataInstance.exports;
+    this.memory = new MapMemory(this.framesFor(options.length), this.pageSize);
+    this.meta = this.memory.meta;
+    this.data = this.memory.data;
     this.evictionBase = this.meta.evictionCount();
     try {
       this.layOut(options.length);
     } catch (error) {
-      // nothing was used: the memories only grew
-      releaseInstance(this.metaInstance);
-      releaseInstance(this.dataInstance);
+      this.memory.releaseUnused();
       throw error;
     }
+  }
+
+  /** Frame i holds page i, so views stay valid; else a windowed pool with eviction. */
+  get identity(): boolean {
+    return this.memory.identity;
   }
 
   private framesFor(length: number): number {
     return length <= this.maxResident ? Math.ceil(length / this.pageSize) : this.maxResident / this.pageSize;
   }
 
-  /** Sizes both instances for a map of `length` bytes and clears the tables; nothing changes if memory runs out. */
+  /** Lays both instances out for a map of `length` bytes; nothing changes if memory runs out. */
   private layOut(length: number): void {
-    const identity = length <= this.maxResident;
-    const frames = this.framesFor(length);
-    const base = this.data.initData(frames, this.pageSize);
-    if (base < 0) throw noMemory(`WebAssembly memory cannot hold ${frames} frames of ${this.pageSize} bytes`);
-    if (this.meta.init(frames, identity ? 1 : 0, this.maxResident / this.pageSize) < 0) {
-      throw noMemory(`WebAssembly memory cannot hold the page table of ${frames} frames`);
-    }
-    this.identity = identity;
-    this.frameCount = frames;
-    this.frameBase = base;
-    const metaBuffer = this.metaInstance.memory.buffer;
-    this.regs = new Float64Array(metaBuffer, this.metaInstance.layout.regsPointer, 8);
-    this.out = new Float64Array(metaBuffer, this.meta.outPointer(), (frames + 1) * RUN_FIELDS);
-    this.refreshViews();
-  }
-
-  private refreshViews(): void {
-    const buffer = this.dataInstance.memory.buffer;
-    this.heap = new Uint8Array(buffer);
-    this.dataView = new DataView(buffer);
-  }
-
-  /** Detaches every view handed out so far: growing by 0 pages replaces the memory's ArrayBuffer. */
-  detachViews(): void {
-    this.dataInstance.memory.grow(0);
-    this.refreshViews();
+    this.memory.layOut(length <= this.maxResident, this.framesFor(length), this.pageSize, this.maxResident / this.pageSize);
   }
 
   // ─── faults ───
@@ -150,19 +110,19 @@ export class Pager {
     }
     const available = count * pageSize - inPage;
     this.runBytes = available < want ? available : want;
-    return this.frameBase + this.regs[REG_FRAME] * pageSize + inPage;
+    return this.memory.frameBase + this.memory.regs[REG_FRAME] * pageSize + inPage;
   }
 
   private fault(page: number, pages: number, access: AccessCode, offset: number, end: number): number {
     const pageSize = this.pageSize;
     const start = page * pageSize;
-    const cap = Math.max(1, Math.min(MAX_FAULT_BYTES / pageSize, this.identity ? Infinity : this.frameCount >> 1));
+    const cap = Math.max(1, Math.min(MAX_FAULT_BYTES / pageSize, this.identity ? Infinity : this.memory.frameCount >> 1));
     // pages a write covers whole (the map's partial last page counts when the write reaches the end)
     const writing = access !== ACCESS.READ && access !== ACCESS.EXPOSE;
     const whole = Math.floor((end - start) / pageSize) + (end === this.length && end % pageSize !== 0 ? 1 : 0);
     const skipRead = writing && offset === start && whole > 0;
     const count = this.reserve(page, Math.min(skipRead ? whole : pages, cap));
-    const frame = this.regs[REG_FRAME];
+    const frame = this.memory.regs[REG_FRAME];
     try {
       this.readPages(frame, count, page, skipRead);
     } catch (error) {
@@ -184,20 +144,20 @@ export class Pager {
       if (count !== STATUS.WRITE_BACK) {
         throw noMemory(`every frame of the ${this.maxResident}-byte budget is pinned by changes of this 'copy' map`);
       }
-      const frame = this.regs[REG_FRAME];
-      const runCount = this.regs[REG_COUNT];
-      this.writeRun(frame, runCount, this.regs[REG_PAGE]);
+      const frame = this.memory.regs[REG_FRAME];
+      const runCount = this.memory.regs[REG_COUNT];
+      this.writeRun(frame, runCount, this.memory.regs[REG_PAGE]);
       this.meta.cleaned(frame, runCount);
     }
   }
 
   /** Reads pages into their frames; a write that covers them whole skips the read. Bytes past the map's end are zero. */
   private readPages(frame: number, count: number, page: number, skipRead: boolean): void {
-    const at = this.frameBase + frame * this.pageSize;
+    const at = this.memory.frameBase + frame * this.pageSize;
     const start = page * this.pageSize;
     const bytes = Math.min(count * this.pageSize, this.length - start);
-    if (!skipRead) this.readSource(this.heap.subarray(at, at + bytes), this.sourceOffset + start);
-    if (bytes < count * this.pageSize) this.heap.fill(0, at + bytes, at + count * this.pageSize);
+    if (!skipRead) this.readSource(this.memory.heap.subarray(at, at + bytes), this.sourceOffset + start);
+    if (bytes < count * this.pageSize) this.memory.heap.fill(0, at + bytes, at + count * this.pageSize);
   }
 
   /** Fills `into` from the source at `position`, in as few requests as the source allows; zeroes what it does not have. */
@@ -215,7 +175,7 @@ export class Pager {
   }
 
   /** Whether a read at `offset` continues a sequential scan of a windowed map, at a page start. */
-  private scanning(offset: number): boolean {
+  scanning(offset: number): boolean {
     if (this.identity || this.pattern === 'random' || offset % this.pageSize !== 0) return false;
     return this.pattern === 'sequential' || offset / this.pageSize === this.faultEnd;
   }
@@ -226,7 +186,7 @@ export class Pager {
    * recycled at once anyway, and this saves copying them out of frames. They
    * count as faults. Returns the bytes read, 0 if the first page is resident.
    */
-  private readDirect(offset: number, target: Uint8Array, from: number): number {
+  readDirect(offset: number, target: Uint8Array, from: number): number {
     const pageSize = this.pageSize;
     const page = offset / pageSize;
     const want = target.length - from;
@@ -254,7 +214,7 @@ export class Pager {
     const end = offset + length;
     const first = Math.ceil(offset / pageSize);
     const last = end === this.length ? Math.ceil(end / pageSize) : Math.floor(end / pageSize);
-    if (last > first) this.meta.recycle(this.regs[REG_FRAME] + first - Math.floor(offset / pageSize), last - first);
+    if (last > first) this.meta.recycle(this.memory.regs[REG_FRAME] + first - Math.floor(offset / pageSize), last - first);
   }
 
   // ─── write-back ───
@@ -264,10 +224,10 @@ export class Pager {
     const start = page * this.pageSize;
     const position = this.sourceOffset + start;
     const bytes = Math.max(0, Math.min(count * this.pageSize, this.length - start, this.sourceSize - position));
-    const at = this.frameBase + frame * this.pageSize;
+    const at = this.memory.frameBase + frame * this.pageSize;
     let done = 0;
     while (done < bytes) {
-      const wrote = this.source.write!(this.heap.subarray(at + done, at + bytes), position + done);
+      const wrote = this.source.write!(this.memory.heap.subarray(at + done, at + bytes), position + done);
       this.counters.requests++;
       if (!(wrote > 0)) throw sourceFailed(`the page source wrote nothing at position ${position + done}`, {});
       done += wrote;
@@ -278,7 +238,7 @@ export class Pager {
   /** Writes the changed pages of [offset, offset + length) back (adjacent ones in one request), then syncs the source. */
   flush(offset: number, length: number): void {
     const runs = this.meta.collectDirty(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
-    const out = this.out;
+    const out = this.memory.out;
     for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) {
       this.writeRun(out[i], out[i + 1], out[i + 2]);
       this.meta.cleaned(out[i], out[i + 1]);
@@ -286,29 +246,7 @@ export class Pager {
     this.source.sync?.();
   }
 
-  // ─── bytes ───
-
-  copyOut(offset: number, target: Uint8Array): void {
-    const total = target.length;
-    let done = 0;
-    while (done < total) {
-      if (this.scanning(offset + done)) {
-        const direct = this.readDirect(offset + done, target, done);
-        done += direct;
-        if (direct > 0) continue;
-      }
-      const at = this.locate(offset + done, total - done, ACCESS.READ);
-      const count = this.runBytes;
-      const heap = this.heap;
-      if (count < SMALL_COPY) {
-        for (let i = 0; i < count; i++) target[done + i] = heap[at + i];
-      } else {
-        target.set(heap.subarray(at, at + count), done);
-      }
-      if (this.faulted) this.consumed(offset + done, count);
-      done += count;
-    }
-  }
+  // ─── changes and views ───
 
   /** Refuses a change of a 'copy' map that would pin all but two frames, before any byte changes. */
   checkPins(offset: number, length: number): void {
@@ -322,69 +260,19 @@ export class Pager {
     }
   }
 
-  copyIn(data: Uint8Array, offset: number): void {
-    this.checkPins(offset, data.length);
-    const total = data.length;
-    let done = 0;
-    while (done < total) {
-      const at = this.locate(offset + done, total - done, this.writeAccess);
-      const count = this.runBytes;
-      this.heap.set(count === total ? data : data.subarray(done, done + count), at);
-      done += count;
-    }
-  }
-
-  fill(value: number, offset: number, length: number): void {
-    this.checkPins(offset, length);
-    let done = 0;
-    while (done < length) {
-      const at = this.locate(offset + done, length - done, this.writeAccess);
-      this.heap.fill(value, at, at + this.runBytes);
-      done += this.runBytes;
-    }
-  }
-
-  move(dest: number, src: number, count: number): void {
-    this.checkPins(dest, count);
-    if (this.identity) {
-      // frames are the pages in order: make both ranges resident, then one memmove
-      this.ensure(src, count, ACCESS.READ);
-      this.ensure(dest, count, this.writeAccess);
-      this.heap.copyWithin(this.frameBase + dest, this.frameBase + src, this.frameBase + src + count);
-      return;
-    }
-    // Windowed: through a buffer, in the direction that never reads a byte already overwritten.
-    const buffer = new Uint8Array(Math.min(count, MOVE_CHUNK));
-    const backward = dest > src;
-    for (let done = 0; done < count; ) {
-      const size = Math.min(buffer.length, count - done);
-      const at = backward ? count - done - size : done;
-      const chunk = size === buffer.length ? buffer : buffer.subarray(0, size);
-      this.copyOut(src + at, chunk);
-      this.copyIn(chunk, dest + at);
-      done += size;
-    }
-  }
-
   /** Makes [offset, offset + length) resident, marked for `access`. */
   ensure(offset: number, length: number, access: AccessCode): void {
     for (let done = 0; done < length; done += this.runBytes) this.locate(offset + done, length - done, access);
   }
 
-  /** An alias of [offset, offset + length) (identity mode); its pages become exposed. */
-  view(offset: number, length: number): Uint8Array {
-    this.ensure(offset, length, ACCESS.EXPOSE);
-    return new Uint8Array(this.heap.buffer, this.frameBase + offset, length);
-  }
-
   /** The `size` bytes of scratch that stage a typed access straddling frames that are not adjacent. */
   staging(size: number): Uint8Array {
-    const at = this.dataInstance.layout.typedPointer;
-    return this.heap.subarray(at, at + size);
+    const at = this.memory.dataInstance.layout.typedPointer;
+    return this.memory.heap.subarray(at, at + size);
   }
 
   get stagingPointer(): number {
-    return this.dataInstance.layout.typedPointer;
+    return this.memory.dataInstance.layout.typedPointer;
   }
 
   // ─── the map as a whole ───
@@ -405,7 +293,7 @@ export class Pager {
       this.layOut(oldLength); // fits: it did before, and memory only grew
       throw error;
     } finally {
-      this.detachViews();
+      this.memory.detachViews();
     }
     this.length = newLength;
     this.sourceSize = this.sourceOffset + newLength;
@@ -414,7 +302,7 @@ export class Pager {
   advise(advice: Advice, offset: number, length: number): void {
     if (advice === 'willneed') {
       // prefetch, but never more than half the frames of a windowed map
-      this.ensure(offset, this.identity ? length : Math.min(length, (this.frameCount >> 1) * this.pageSize), ACCESS.READ);
+      this.ensure(offset, this.identity ? length : Math.min(length, (this.memory.frameCount >> 1) * this.pageSize), ACCESS.READ);
     } else if (advice === 'dontneed') {
       this.meta.dropClean(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
     } else {
@@ -442,7 +330,7 @@ export class Pager {
       copyOut: (offset, target) => {
         if (released) throw closed();
         const count = Math.max(0, Math.min(target.length, this.length - offset));
-        if (count > 0) this.copyOut(offset, count === target.length ? target : target.subarray(0, count));
+        if (count > 0) copyOut(this, offset, count === target.length ? target : target.subarray(0, count));
         return count;
       },
       release: () => {
@@ -453,36 +341,23 @@ export class Pager {
     };
   }
 
-  /** Drops one reference; the last one closes the source (once) and pools the instances. */
+  /**
+   * Drops one reference; the last one closes the source (once) and pools the
+   * instances. A map garbage-collected without close() never detached its views,
+   * which may still alias the frames: then only the metadata instance is pooled.
+   */
   unref(): void {
     if (--this.refs > 0) return;
     try {
       this.source.close?.();
     } finally {
-      this.pool();
+      this.memory.release(this.pageSize, this.abandoned);
     }
   }
 
-  /** The map was garbage-collected without close(): views may still alias the frames, so only the metadata instance is pooled. */
+  /** The map was garbage-collected without close(). */
   abandonMap(): void {
-    if (--this.refs > 0) return;
-    try {
-      this.source.close?.();
-    } finally {
-      releaseInstance(this.metaInstance);
-    }
-  }
-
-  /** Zeroes every frame this map used and the scratch, then gives both instances back. */
-  private pool(): void {
-    const runs = this.meta.collectUsed();
-    const heap = new Uint8Array(this.dataInstance.memory.buffer);
-    for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) {
-      const at = this.frameBase + this.out[i] * this.pageSize;
-      heap.fill(0, at, at + this.out[i + 1] * this.pageSize);
-    }
-    heap.fill(0, 65536, Math.min(heap.length, DATA_FIXED_BYTES));
-    releaseInstance(this.metaInstance);
-    releaseInstance(this.dataInstance);
+    this.abandoned = true;
+    this.unref();
   }
 }

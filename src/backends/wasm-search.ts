@@ -5,6 +5,7 @@
  * searched in pieces: its head by the kernel, the rest compared from here.
  */
 import { ACCESS } from './wasm-abi.js';
+import { copyOut } from './wasm-copy.js';
 import type { Pager } from './wasm-pager.js';
 
 /** The kernels return i32 indexes: one call searches at most this many bytes. */
@@ -14,13 +15,13 @@ const BACKWARD_SPAN = 4 * 1024 * 1024;
 const COMPARE_CHUNK = 64 * 1024;
 
 function loadNeedle(pager: Pager, needle: Uint8Array): void {
-  pager.heap.set(needle, pager.dataInstance.layout.needlePointer);
+  pager.memory.heap.set(needle, pager.memory.dataInstance.layout.needlePointer);
   pager.data.findBegin(needle.length);
 }
 
 /** First index of `needle` (1 ≤ length) wholly inside [start, end), or −1. */
 export function findForward(pager: Pager, needle: Uint8Array, start: number, end: number): number {
-  if (needle.length > pager.dataInstance.layout.needleCapacity) return findLong(pager, needle, start, end);
+  if (needle.length > pager.memory.dataInstance.layout.needleCapacity) return findLong(pager, needle, start, end);
   loadNeedle(pager, needle);
   const keep = needle.length - 1;
   let seen = 0;
@@ -39,10 +40,10 @@ export function findForward(pager: Pager, needle: Uint8Array, start: number, end
 
 /** Last index of `needle` wholly inside [start, end), or −1. */
 export function findBackward(pager: Pager, needle: Uint8Array, start: number, end: number): number {
-  if (needle.length > pager.dataInstance.layout.needleCapacity) return findLongBackward(pager, needle, start, end);
+  if (needle.length > pager.memory.dataInstance.layout.needleCapacity) return findLongBackward(pager, needle, start, end);
   loadNeedle(pager, needle);
   const pageSize = pager.pageSize;
-  const span = pager.identity ? BACKWARD_SPAN : Math.min(BACKWARD_SPAN, (pager.frameCount >> 1) * pageSize);
+  const span = pager.identity ? BACKWARD_SPAN : Math.min(BACKWARD_SPAN, (pager.memory.frameCount >> 1) * pageSize);
   for (let stop = end; stop > start; ) {
     const lastPageStart = Math.floor((stop - 1) / pageSize) * pageSize;
     let from = Math.max(start, lastPageStart - Math.max(0, Math.floor(span / pageSize) - 1) * pageSize);
@@ -64,14 +65,14 @@ function matchesAt(pager: Pager, needle: Uint8Array, offset: number, from: numbe
   const chunk = new Uint8Array(Math.min(COMPARE_CHUNK, needle.length - from));
   for (let i = from; i < needle.length; i += chunk.length) {
     const part = chunk.subarray(0, Math.min(chunk.length, needle.length - i));
-    pager.copyOut(offset + i, part);
+    copyOut(pager, offset + i, part);
     for (let j = 0; j < part.length; j++) if (part[j] !== needle[i + j]) return false;
   }
   return true;
 }
 
 function findLong(pager: Pager, needle: Uint8Array, start: number, end: number): number {
-  const head = needle.subarray(0, pager.dataInstance.layout.needleCapacity);
+  const head = needle.subarray(0, pager.memory.dataInstance.layout.needleCapacity);
   const last = end - (needle.length - head.length); // a head found before here leaves room for the rest
   for (let from = start; last - from >= head.length; ) {
     const candidate = findForward(pager, head, from, last);
@@ -83,7 +84,7 @@ function findLong(pager: Pager, needle: Uint8Array, start: number, end: number):
 }
 
 function findLongBackward(pager: Pager, needle: Uint8Array, start: number, end: number): number {
-  const head = needle.subarray(0, pager.dataInstance.layout.needleCapacity);
+  const head = needle.subarray(0, pager.memory.dataInstance.layout.needleCapacity);
   for (let last = end - (needle.length - head.length); last - start >= head.length; ) {
     const candidate = findBackward(pager, head, start, last);
     if (candidate < 0) return -1;

@@ -17,6 +17,7 @@ import type { Lease } from '../stream.js';
 import type { Access, Advice, MapStats, PageSource, Residency } from '../types.js';
 import { ACCESS } from './wasm-abi.js';
 import { getModule, pagerAvailability } from './wasm-load.js';
+import { copyIn, copyOut, fillBytes, moveBytes, viewBytes } from './wasm-copy.js';
 import { Pager } from './wasm-pager.js';
 import { findBackward, findForward } from './wasm-search.js';
 
@@ -39,19 +40,19 @@ export class WasmMap extends MapBase {
   }
 
   protected copyOut(offset: number, target: Uint8Array): void {
-    this.pager.copyOut(offset, target);
+    copyOut(this.pager, offset, target);
   }
 
   protected copyIn(data: Uint8Array, offset: number): void {
-    this.pager.copyIn(data, offset);
+    copyIn(this.pager, data, offset);
   }
 
   protected fillRange(value: number, offset: number, length: number): void {
-    this.pager.fill(value, offset, length);
+    fillBytes(this.pager, value, offset, length);
   }
 
   protected moveRange(dest: number, src: number, count: number): void {
-    this.pager.move(dest, src, count);
+    moveBytes(this.pager, dest, src, count);
   }
 
   protected findRange(needle: Uint8Array, start: number, end: number): number {
@@ -63,23 +64,23 @@ export class WasmMap extends MapBase {
   }
 
   protected viewRange(offset: number, length: number): Uint8Array {
-    return this.pager.view(offset, length);
+    return viewBytes(this.pager, offset, length);
   }
 
   protected typedIndex(offset: number, size: number, forWrite: boolean): number {
     const pager = this.pager;
     if (forWrite) pager.checkPins(offset, size);
     const at = pager.locate(offset, size, forWrite ? (this.access === 'copy' ? ACCESS.COPY : ACCESS.WRITE) : ACCESS.READ);
-    this.typed = pager.dataView;
+    this.typed = pager.memory.dataView;
     if (pager.runBytes === size) return at;
     // The value straddles two pages whose frames are not adjacent (windowed mode): stage it in scratch.
-    pager.copyOut(offset, pager.staging(size));
+    copyOut(pager, offset, pager.staging(size));
     this.typedPending = forWrite;
     return pager.stagingPointer;
   }
 
   protected override typedCommit(offset: number, size: number): void {
-    this.pager.copyIn(this.pager.staging(size), offset);
+    copyIn(this.pager, this.pager.staging(size), offset);
   }
 
   protected flushRange(offset: number, length: number): void {
@@ -119,7 +120,7 @@ export class WasmMap extends MapBase {
 
   protected release(): void {
     finalizer?.unregister(this);
-    this.pager.detachViews();
+    this.pager.memory.detachViews();
     this.pager.unref();
   }
 }

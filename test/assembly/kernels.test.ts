@@ -11,7 +11,8 @@ import { STATUS, type KernelExports } from '../../src/backends/wasm-abi.js';
 import type { PagerInstance } from '../../src/backends/wasm-load.js';
 import { openMap } from '../../src/entries/node.js';
 import { pattern } from '../conformance/harness.js';
-import { debugInstance, rng } from './load-debug.js';
+import { rng } from '../helpers/random.js';
+import { debugInstance } from './load-debug.js';
 
 const FRAMES = 32;
 const FRAME_BYTES = 4096;

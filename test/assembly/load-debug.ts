@@ -14,16 +14,3 @@ export function debugModule(): WebAssembly.Module {
 export function debugInstance(): PagerInstance {
   return instantiate(debugModule());
 }
-
-/** xorshift32: reproducible streams; the seed goes into every failure message. */
-export function rng(seed: number): (n: number) => number {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
-}

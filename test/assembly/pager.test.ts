@@ -4,7 +4,8 @@
  * invariants checked after each one.
  */
 import { ACCESS, FLAGS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type PagerExports } from '../../src/backends/wasm-abi.js';
-import { debugInstance, rng } from './load-debug.js';
+import { rng } from '../helpers/random.js';
+import { debugInstance } from './load-debug.js';
 
 interface Harness {
   pager: PagerExports;

@@ -11,20 +11,9 @@ import { openMap } from '../../src/entries/node.js';
 import type { Access, MapOptions, MemoryMap } from '../../src/types.js';
 import { pattern } from '../conformance/harness.js';
 import { expectBytes } from '../helpers/bytes.js';
+import { rng } from '../helpers/random.js';
 
 const PAGE = 4096;
-
-function rng(seed: number): (n: number) => number {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % n;
-  };
-}
 
 function codeOf(run: () => unknown): string | undefined {
   try {
