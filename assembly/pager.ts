@@ -3,42 +3,20 @@
  * page, CLOCK eviction, and the dirty / exposed / pinned bits. It never touches
  * frame bytes and never calls out: the host reads and writes pages between calls.
  *
- * Identity mode: frame i holds page i (no hashing, nothing is evicted by CLOCK).
- * Windowed mode: a fixed pool of frames and an open-addressing hash table
- * (linear probing, backward-shift deletion) sized by frames, not by file length.
+ * Identity mode: frame i holds page i (no page table, nothing is evicted).
+ * Windowed mode: a fixed pool of frames, the hashed page table of
+ * page-table.ts, and CLOCK (second chance) eviction.
  */
-import { Status } from './status';
 import {
-  FRAME_BYTES, FRAME_FLAGS, FRAME_PAGE, REGS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_BYTES, TABLES, ensureMemory,
-} from './layout';
+  ACCESS_COPY, ACCESS_EXPOSE, ACCESS_WRITE, DIRTY, EXPOSED, LOADING, PINNED, RECYCLED, REF, RESIDENT, USED,
+  flagsOf, pageOf, setFlags, setPage,
+} from './frames';
+import { FRAME_BYTES, REGS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_BYTES, TABLES, ensureMemory } from './layout';
+import { EMPTY, hashFind, hashInsert, hashRemove, pageTableBits, pageTableSlots, resetPageTable, slotFrame } from './page-table';
+import { Status } from './status';
 
 @inline const DEBUG: bool = !ASC_NO_ASSERT;
 
-// ─── frame flags ───
-@inline export const RESIDENT: u32 = 1;
-/** Referenced since the CLOCK hand last passed. */
-@inline export const REF: u32 = 2;
-/** Changed through the pager (write, fill, move, typed setters, cursor writes). */
-@inline export const DIRTY: u32 = 4;
-/** Aliased by a view(): may change without the pager knowing, so it counts as dirty and is never evicted. */
-@inline export const EXPOSED: u32 = 8;
-/** A 'copy' map's changed page: never evicted, never written back. */
-@inline export const PINNED: u32 = 16;
-/** Has a frame but its bytes are not read yet. */
-@inline export const LOADING: u32 = 32;
-/** Held data since init: zeroed before the memory is reused by another map. */
-@inline export const USED: u32 = 64;
-/** Offered for reuse before the CLOCK hand's choice (scan resistance). */
-@inline export const RECYCLED: u32 = 128;
-
-// ─── what a span() access marks ───
-@inline export const ACCESS_READ: i32 = 0;
-@inline export const ACCESS_WRITE: i32 = 1;
-@inline export const ACCESS_COPY: i32 = 2;
-@inline export const ACCESS_EXPOSE: i32 = 3;
-
-const EMPTY: i32 = -1;
-const GOLDEN: u64 = 0x9e3779b97f4a7c15;
 @inline const RECYCLE_SLOTS: u32 = 64;
 /** Ring of recycled frames (u32 each), after the registers. */
 @inline const RECYCLE: usize = REGS + 0x100;
@@ -47,9 +25,6 @@ let frameCount: u32 = 0;
 let identity: bool = false;
 /** maxResident / pageSize: what a 'copy' map's pins are measured against. */
 let budgetFrames: u32 = 0;
-let hashBits: u32 = 0;
-let hashMask: u32 = 0;
-let hashBase: usize = 0;
 let outBase: usize = 0;
 let hand: u32 = 0;
 let pinned: u32 = 0;
@@ -58,72 +33,8 @@ let recycleTop: u32 = 0;
 let recycleCount: u32 = 0;
 let evictions: f64 = 0;
 
-// ─── frame records ───
-
-@inline function recordOf(frame: u32): usize {
-  return TABLES + <usize>frame * FRAME_BYTES;
-}
-@inline export function flagsOf(frame: u32): u32 {
-  return load<u32>(recordOf(frame), FRAME_FLAGS);
-}
-@inline function setFlags(frame: u32, flags: u32): void {
-  store<u32>(recordOf(frame), flags, FRAME_FLAGS);
-}
-@inline export function pageOf(frame: u32): u64 {
-  return load<u64>(recordOf(frame), FRAME_PAGE);
-}
 @inline function setReg(index: u32, value: f64): void {
   store<f64>(REGS + (index << 3), value);
-}
-
-// ─── hash table (windowed mode) ───
-
-@inline function slotOf(page: u64): u32 {
-  return <u32>((page * GOLDEN) >> (64 - <u64>hashBits));
-}
-@inline function slotAt(slot: u32): i32 {
-  return load<i32>(hashBase + (<usize>slot << 2));
-}
-@inline function setSlot(slot: u32, frame: i32): void {
-  store<i32>(hashBase + (<usize>slot << 2), frame);
-}
-
-function hashFind(page: u64): i32 {
-  let slot = slotOf(page);
-  while (true) {
-    const frame = slotAt(slot);
-    if (frame == EMPTY || pageOf(<u32>frame) == page) return frame;
-    slot = (slot + 1) & hashMask;
-  }
-  return EMPTY;
-}
-
-function hashInsert(page: u64, frame: u32): void {
-  let slot = slotOf(page);
-  while (slotAt(slot) != EMPTY) slot = (slot + 1) & hashMask;
-  setSlot(slot, <i32>frame);
-}
-
-/** Knuth's algorithm R: removes the entry and shifts later ones of its cluster back, so no tombstones. */
-function hashRemove(page: u64): void {
-  let hole = slotOf(page);
-  while (pageOf(<u32>slotAt(hole)) != page) {
-    if (DEBUG) assert(slotAt(hole) != EMPTY); // the page is in the table
-    hole = (hole + 1) & hashMask;
-  }
-  let next = hole;
-  while (true) {
-    next = (next + 1) & hashMask;
-    const frame = slotAt(next);
-    if (frame == EMPTY) break;
-    const home = slotOf(pageOf(<u32>frame));
-    // the entry may stay if its home lies cyclically in (hole, next]
-    const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
-    if (stays) continue;
-    setSlot(hole, frame);
-    hole = next;
-  }
-  setSlot(hole, EMPTY);
 }
 
 // ─── pages and frames ───
@@ -136,7 +47,7 @@ export function frameOfPage(page: u64): i32 {
 
 function take(frame: u32, page: u64): void {
   if (DEBUG) assert((flagsOf(frame) & RESIDENT) == 0); // a free frame
-  store<u64>(recordOf(frame), page, FRAME_PAGE);
+  setPage(frame, page);
   setFlags(frame, RESIDENT | LOADING | USED);
   if (!identity) hashInsert(page, frame);
   resident++;
@@ -219,8 +130,7 @@ function clockVictim(): i32 {
 // ─── exports (re-exported by index.ts) ───
 
 export function init(frames: u32, identityMode: bool, budget: u32): i32 {
-  let bits: u32 = 4;
-  while ((<u64>1 << bits) < <u64>frames * 2) bits++;
+  const bits = pageTableBits(frames);
   const tableBytes = <u64>frames * FRAME_BYTES;
   const hashBytes: u64 = identityMode ? 0 : <u64>1 << (bits + 2);
   const outAt = <u64>TABLES + tableBytes + hashBytes;
@@ -229,13 +139,10 @@ export function init(frames: u32, identityMode: bool, budget: u32): i32 {
   frameCount = frames;
   identity = identityMode;
   budgetFrames = budget;
-  hashBits = bits;
-  hashMask = identityMode ? 0 : (1 << bits) - 1;
-  hashBase = TABLES + <usize>tableBytes;
   outBase = <usize>outAt;
   // SAFETY: [TABLES, outBase) lies inside memory, ensured above
   memory.fill(TABLES, 0, <usize>tableBytes);
-  memory.fill(hashBase, 0xff, <usize>hashBytes);
+  if (!identityMode) resetPageTable(TABLES + <usize>tableBytes, bits);
   hand = 0;
   pinned = 0;
   resident = 0;
@@ -492,8 +399,8 @@ export function checkInvariants(): i32 {
   if (residentSeen != resident || pinnedSeen != pinned) return corrupt();
   if (!identity) {
     let entries: u32 = 0;
-    for (let slot: u32 = 0; slot <= hashMask; slot++) {
-      const frame = slotAt(slot);
+    for (let slot: u32 = 0; slot < pageTableSlots(); slot++) {
+      const frame = slotFrame(slot);
       if (frame == EMPTY) continue;
       entries++;
       if (<u32>frame >= frameCount || (flagsOf(<u32>frame) & RESIDENT) == 0) return corrupt();

@@ -17,11 +17,11 @@ export const STATUS = {
   CORRUPT: -7,
 } as const;
 
-/** What span() marks on the pages it returns (assembly/pager.ts ACCESS_*). */
+/** What span() marks on the pages it returns (assembly/frames.ts ACCESS_*). */
 export const ACCESS = { READ: 0, WRITE: 1, COPY: 2, EXPOSE: 3 } as const;
 export type AccessCode = (typeof ACCESS)[keyof typeof ACCESS];
 
-/** Frame flags (assembly/pager.ts), for tests. */
+/** Frame flags (assembly/frames.ts), for tests. */
 export const FLAGS = {
   RESIDENT: 1,
   REF: 2,

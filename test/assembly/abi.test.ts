@@ -1,4 +1,4 @@
-/** assembly/status.ts, assembly/index.ts, assembly/pager.ts and src/backends/wasm-abi.ts must agree. */
+/** assembly/status.ts, assembly/index.ts, assembly/frames.ts and src/backends/wasm-abi.ts must agree. */
 import { readFileSync } from 'node:fs';
 import { ABI_VERSION, ACCESS, FLAGS, STATUS } from '../../src/backends/wasm-abi.js';
 import { getModule, instantiate, pagerAvailability, useModule } from '../../src/backends/wasm-load.js';
@@ -31,10 +31,10 @@ describe('the pager ABI', () => {
   });
 
   it('uses the same frame flags and access codes on both sides', () => {
-    const pager = source('pager.ts');
-    const flags = constants(pager, /^@inline export const ([A-Z]+): u32 = (\d+);/gm);
+    const frames = source('frames.ts');
+    const flags = constants(frames, /^@inline export const ([A-Z]+): u32 = (\d+);/gm);
     expect(flags).toEqual(FLAGS);
-    const access = constants(pager, /^@inline export const ACCESS_([A-Z]+): i32 = (\d+);/gm);
+    const access = constants(frames, /^@inline export const ACCESS_([A-Z]+): i32 = (\d+);/gm);
     expect(access).toEqual(ACCESS);
   });
 
