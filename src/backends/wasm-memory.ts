@@ -15,7 +15,7 @@
 import { noMemory } from '../errors.js';
 import { RUN_FIELDS, type KernelExports, type PagerExports } from './wasm-abi.js';
 import type { PagerInstance } from './wasm-load.js';
-import { acquireInstance, releaseInstance } from './wasm-pool.js';
+import { acquireInstance, poolAccepts, releaseInstance } from './wasm-pool.js';
 
 /** Memory the metadata instance needs: fixed, plus record, hash slots and out run per frame. */
 const META_FIXED_BYTES = 65536;
@@ -79,10 +79,10 @@ export class MapMemory {
   /**
    * Gives both instances back to the pool, after zeroing every frame the map
    * used; where views may still alias the data memory (a map garbage-collected
-   * without close()), only the metadata instance.
+   * without close()), or the pool would not keep it, only the metadata instance.
    */
   release(pageSize: number, viewsMayAlias: boolean): void {
-    if (!viewsMayAlias) {
+    if (!viewsMayAlias && poolAccepts(this.dataInstance)) {
       const runs = this.meta.collectUsed();
       const heap = new Uint8Array(this.dataInstance.memory.buffer);
       for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) {

@@ -30,9 +30,14 @@ export function acquireInstance(byteLength: number): PagerInstance {
   return best < 0 ? instantiate() : idle.splice(best, 1)[0];
 }
 
+/** Whether releaseInstance() would keep `instance` (else it is left to the garbage collector). */
+export function poolAccepts(instance: PagerInstance): boolean {
+  return idle.length < POOL_LIMIT && instance.memory.buffer.byteLength <= POOLED_MEMORY_LIMIT;
+}
+
 /** Gives an instance back (its memory already zeroed where a map used it). */
 export function releaseInstance(instance: PagerInstance): void {
-  if (idle.length < POOL_LIMIT && instance.memory.buffer.byteLength <= POOLED_MEMORY_LIMIT) idle.push(instance);
+  if (poolAccepts(instance)) idle.push(instance);
 }
 
 /** Idle instances (tests). */
