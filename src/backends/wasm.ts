@@ -142,8 +142,12 @@ function openWasmMap(source: PageSource, options: NormalizedOptions): WasmMap {
     source.truncate(range.growTo);
     sourceSize = range.growTo;
   }
-  const pager = new Pager(source, { ...options, offset: range.offset, length: range.length, sourceSize });
-  return new WasmMap(pager, options.access);
+  try {
+    return new WasmMap(new Pager(source, { ...options, offset: range.offset, length: range.length, sourceSize }), options.access);
+  } catch (error) {
+    if (sourceSize !== size) source.truncate!(size); // a grown source is cut back when the map cannot be made
+    throw error;
+  }
 }
 
 export const wasmBackend: WasmBackend = {

@@ -11,13 +11,14 @@ import type { Access, PageSource } from '../types.js';
 
 /** The members of node:fs this source uses. */
 interface NodeFs {
-  openSync(path: string, flags: string): number;
+  openSync(path: string, flags: number): number;
   closeSync(fd: number): void;
-  fstatSync(fd: number): { size: number; dev: number; ino: number; isDirectory(): boolean };
+  fstatSync(fd: number): { size: number; dev: number; ino: number; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean };
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   ftruncateSync(fd: number, length: number): void;
   fdatasyncSync(fd: number): void;
+  constants: { O_RDONLY: number; O_RDWR: number; O_NONBLOCK?: number };
 }
 
 const EMPTY = new Uint8Array(0);
@@ -25,6 +26,7 @@ const PROBE = new Uint8Array(1);
 // Linux errno values, negated as Node reports them.
 const EISDIR = -21;
 const EACCES = -13;
+const ENODEV = -19;
 
 function nodeFs(): NodeFs {
   const fs = builtin<NodeFs>('node:fs');
@@ -85,11 +87,14 @@ class FileSource implements PageSource {
   }
 }
 
-/** EISDIR for a directory, as opening one for writing would report. */
-function checkNotDirectory(fs: NodeFs, fd: number, path: string | undefined): { dev: number; ino: number } {
+/** EISDIR for a directory, as opening one for writing would report; ENODEV for a pipe or socket, as mmap(2) would. */
+function checkMappable(fs: NodeFs, fd: number, path: string | undefined): { dev: number; ino: number } {
   const stat = attempt(path, () => fs.fstatSync(fd));
   if (stat.isDirectory()) {
     throw fromSystem({ code: 'EISDIR', errno: EISDIR, syscall: 'open', path, message: 'illegal operation on a directory' });
+  }
+  if (stat.isFIFO() || stat.isSocket()) {
+    throw fromSystem({ code: 'ENODEV', errno: ENODEV, syscall: 'mmap', path, message: 'no such device: pipes and sockets cannot be mapped' });
   }
   return stat;
 }
@@ -109,10 +114,10 @@ function checkDescriptorMode(fs: NodeFs, fd: number, access: Access): void {
   }
 }
 
-function openPath(fs: NodeFs, path: string, flags: string): PageSource {
+function openPath(fs: NodeFs, path: string, flags: number): PageSource {
   const fd = attempt(path, () => fs.openSync(path, flags));
   try {
-    checkNotDirectory(fs, fd, path);
+    checkMappable(fs, fd, path);
   } catch (error) {
     fs.closeSync(fd);
     throw error;
@@ -125,8 +130,8 @@ function openPath(fs: NodeFs, path: string, flags: string): PageSource {
  * file, so the caller closing (or reusing) its fd cannot break the map; else
  * the descriptor itself, never closed by the map.
  */
-function openDescriptor(fs: NodeFs, fd: number, access: Access, flags: string): PageSource {
-  const stat = checkNotDirectory(fs, fd, undefined);
+function openDescriptor(fs: NodeFs, fd: number, access: Access, flags: number): PageSource {
+  const stat = checkMappable(fs, fd, undefined);
   checkDescriptorMode(fs, fd, access);
   let own: number;
   try {
@@ -143,7 +148,8 @@ function openDescriptor(fs: NodeFs, fd: number, access: Access, flags: string): 
 export const fileSources: FileSources = {
   open(target: FileTarget, access: Access): PageSource {
     const fs = nodeFs();
-    const flags = access === 'write' ? 'r+' : 'r';
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused with ENODEV); regular files ignore it
+    const flags = (access === 'write' ? fs.constants.O_RDWR : fs.constants.O_RDONLY) | (fs.constants.O_NONBLOCK ?? 0);
     if (target.path !== undefined) return openPath(fs, target.path, flags);
     return openDescriptor(fs, target.fd!, access, flags);
   },

@@ -1,11 +1,13 @@
 /** The node:fs page source: paths and descriptors, errors as Node's fs reports them. */
-import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMap } from '../../src/entries/node.js';
 import { pattern } from '../conformance/harness.js';
 
 const wasm = { backend: 'wasm' } as const;
+const openFds = () => readdirSync('/proc/self/fd').length;
 let dir: string;
 
 beforeAll(() => {
@@ -16,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('files on the wasm backend', () => {
   it('reports a directory as EISDIR and a missing file as ENOENT, with path and syscall', () => {
     for (const access of ['read', 'write'] as const) {
-      expect(() => openMap(dir, { ...wasm, access })).toThrow(expect.objectContaining({ code: 'EISDIR', path: dir, syscall: 'open' }));
+      expect(() => openMap(dir, { ...wasm, access })).toThrow(expect.objectContaining({ code: 'EISDIR', path: dir, syscall: 'open', errno: -21 }));
     }
     const missing = join(dir, 'missing.bin');
     expect(() => openMap(missing, wasm)).toThrow(expect.objectContaining({ code: 'ENOENT', path: missing, syscall: 'open' }));
@@ -26,6 +28,29 @@ describe('files on the wasm backend', () => {
     } finally {
       closeSync(fd);
     }
+  });
+
+  it('refuses pipes (ENODEV, without waiting for a writer) and closed descriptors (EBADF), leaving no descriptor behind', () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const path = join(dir, 'small.bin');
+    writeFileSync(path, pattern(100));
+    const before = openFds();
+    const cases: Array<[() => unknown, string]> = [
+      [() => openMap(fifo, wasm), 'ENODEV'],
+      [() => openMap(fifo, { ...wasm, access: 'write' }), 'ENODEV'],
+      [() => openMap(999_999, wasm), 'EBADF'],
+      [() => openMap(path, { ...wasm, length: 101 }), 'ERR_OUT_OF_RANGE'],
+      [() => openMap(path, { ...wasm, offset: 101 }), 'ERR_OUT_OF_RANGE'],
+      [() => openMap(join(dir, 'missing'), wasm), 'ENOENT'],
+      [() => openMap(dir, wasm), 'EISDIR'],
+    ];
+    for (const [open, code] of cases) {
+      expect(open).toThrow(expect.objectContaining({ code }));
+      expect(openFds()).toBe(before);
+    }
+    openMap(path, { ...wasm, access: 'write' }).close();
+    expect(openFds()).toBe(before);
   });
 
   it("never closes the caller's descriptor, and keeps working after the caller closes it", () => {

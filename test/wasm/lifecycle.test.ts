@@ -108,6 +108,19 @@ describe("a 'copy' map's budget", () => {
   });
 });
 
+describe("a 'copy' map in identity mode", () => {
+  it('takes changes to every page: each has its own frame, so nothing needs one', () => {
+    const path = file(pattern(2 * PAGE));
+    using map = openMap(path, { backend: 'wasm', access: 'copy', pageSize: PAGE, maxResident: 2 * PAGE });
+    expect(map.stableViews).toBe(true);
+    map.fill(1);
+    map.view()[5] = 2;
+    map.advise('dontneed');
+    expect(map.read(0, 6)).toEqual(Uint8Array.of(1, 1, 1, 1, 1, 2));
+    expect(map.residency().residentBytes).toBe(2 * PAGE);
+  });
+});
+
 describe('windowed maps', () => {
   it('never hold more than maxResident, and count faults, evictions and requests', () => {
     const bytes = pattern(64 * PAGE + 100);
