@@ -21,9 +21,19 @@ import { copyIn, copyOut, fillBytes, moveBytes, viewBytes } from './wasm-copy.js
 import { Pager } from './wasm-pager.js';
 import { findBackward, findForward } from './wasm-search.js';
 
-/** A map dropped without close() closes its source; its frames stay with the views that may alias them. */
-const finalizer =
-  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Pager>((pager) => pager.abandonMap()) : undefined;
+/**
+ * A map dropped without close() closes its source; its frames stay with the views
+ * that may alias them. A failing close() has nobody to report to here, and an
+ * exception thrown from a finalization callback would end the process.
+ */
+function abandon(pager: Pager): void {
+  try {
+    pager.abandonMap();
+  } catch {
+    // the source's close() failed after its map was garbage-collected: nothing can be done
+  }
+}
+const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Pager>(abandon) : undefined;
 
 export class WasmMap extends MapBase {
   readonly backend = 'wasm' as const;

@@ -18,7 +18,7 @@ const entry = new URL('../../dist/entries/node.js', import.meta.url).href;
 let dir: string;
 
 /** Runs `body` as an ES module in a child node, with `map` helpers in scope; returns its JSON output. */
-function child(body: string, ...args: string[]): { signal: NodeJS.Signals | null; status: number | null; output: unknown } {
+function child(body: string, args: string[] = [], nodeOptions: string[] = []): { signal: NodeJS.Signals | null; status: number | null; output: unknown } {
   const script = join(dir, `child-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(
     script,
@@ -28,7 +28,7 @@ const status = (field) => Number(new RegExp(field + ':\\\\s+(\\\\d+)').exec(read
 const [path] = process.argv.slice(2);
 ${body}`,
   );
-  const result = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [...nodeOptions, script, ...args], { encoding: 'utf8', timeout: 120_000 });
   if (result.stderr) throw new Error(result.stderr);
   const text = result.stdout.trim();
   return { signal: result.signal, status: result.status, output: text ? JSON.parse(text) : undefined };
@@ -53,7 +53,7 @@ map.fill(0x5a, 1000, 200000);
 map.setUint32(5 * 65536 + 7, 0xdeadbeef);
 map.flush();
 process.kill(process.pid, 'SIGKILL');`,
-        path,
+        [path],
       );
       expect(result.signal).toBe('SIGKILL');
       const expected = bytes.slice();
@@ -73,10 +73,27 @@ if (!map.stableViews) throw new Error('expected identity mode');
 map.fill(1);
 map.view(0, 10).fill(2);
 process.kill(process.pid, 'SIGKILL');`,
-      path,
+      [path],
     );
     expect(result.signal).toBe('SIGKILL');
     expectBytes(readFileSync(path), bytes);
+  });
+
+  it('close the source of a map garbage-collected without close(), once, even when that close() throws', () => {
+    const result = child(
+      `let closes = 0;
+const source = { size: 4096, read: (into) => into.length, close() { closes++; throw new Error('close failed'); } };
+(() => openMap(source, { backend: 'wasm' }).read(0, 10))();
+for (let i = 0; i < 20 && closes === 0; i++) {
+  globalThis.gc();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+}
+console.log(JSON.stringify({ closes }));`,
+      [],
+      ['--expose-gc'],
+    );
+    expect(result.status).toBe(0);
+    expect(result.output).toEqual({ closes: 1 });
   });
 
   describe('over a 256 MiB file', () => {
@@ -106,7 +123,7 @@ for (let offset = 0; offset < map.byteLength; offset += buffer.length) {
 const { residentBytes } = map.residency();
 map.close();
 console.log(JSON.stringify({ growth: status('VmHWM') - before, sum, residentBytes }));`,
-        path,
+        [path],
       );
       const { growth, sum, residentBytes } = result.output as { growth: number; sum: number; residentBytes: number };
       expect(sum).toBe((255 * 256) / 2 + 256 * pattern(MiB, 3)[MiB - 1]);
@@ -127,7 +144,7 @@ for (let i = 0; i < 100; i++) {
   if (i === 9) afterTen = status('VmRSS');
 }
 console.log(JSON.stringify({ before, afterTen, afterHundred: status('VmRSS') }));`,
-        path,
+        [path],
       );
       const { before, afterTen, afterHundred } = result.output as { before: number; afterTen: number; afterHundred: number };
       expect(afterTen - before).toBeGreaterThan(64 * MiB); // the frames were touched
