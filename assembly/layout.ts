@@ -9,8 +9,10 @@
  *   metadata instance memory                       data instance memory
  *   ┌────────────────────────────┐ 0               ┌──────────────────────────┐ 0
  *   │ static data (asserts)      │                 │ static data (asserts)    │
- *   ├────────────────────────────┤ REGS            ├──────────────────────────┤
+ *   ├────────────────────────────┤ REGS = 8 KiB    ├──────────────────────────┤
  *   │ registers: 8 × f64         │                 │ (unused)                 │
+ *   ├────────────────────────────┤ RECYCLE         │                          │
+ *   │ recycled frames: 64 × u32  │                 │                          │
  *   ├────────────────────────────┤ TABLES = 64 KiB ├──────────────────────────┤ SCRATCH = 64 KiB
  *   │ frame table                │                 │ typed staging   64 B     │ TYPED
  *   │  frameCount × FRAME_BYTES  │                 │ needle          16 KiB   │ NEEDLE
@@ -20,8 +22,8 @@
  *   │ hash: capacity × i32       │ windowed only   │ frame 0                  │
  *   │  (frame index, −1 = empty) │                 │ frame 1                  │
  *   ├────────────────────────────┤                 │ …  frameCount × pageSize │
- *   │ out: frameCount × 3 × f64  │                 │                          │
- *   │  runs for flush/zeroing    │                 └──────────────────────────┘
+ *   │ out: (frameCount + 1) runs │                 │                          │
+ *   │  {frame, count, page} f64  │                 └──────────────────────────┘
  *   └────────────────────────────┘
  */
 
@@ -33,6 +35,9 @@
 @inline export const REG_COUNT: u32 = 1;
 @inline export const REG_PAGE: u32 = 2;
 @inline export const REG_SLOTS: u32 = 8;
+/** Ring of frames offered for reuse first (scan resistance), after the registers. */
+@inline export const RECYCLE: usize = REGS + 0x100;
+@inline export const RECYCLE_SLOTS: u32 = 64;
 
 /** Metadata instance: tables start here. */
 @inline export const TABLES: usize = WASM_PAGE;

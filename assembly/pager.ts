@@ -11,15 +11,12 @@ import {
   ACCESS_COPY, ACCESS_EXPOSE, ACCESS_WRITE, DIRTY, EXPOSED, LOADING, PINNED, RECYCLED, REF, RESIDENT, USED,
   flagsOf, pageOf, setFlags, setPage,
 } from './frames';
-import { FRAME_BYTES, REGS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_BYTES, TABLES, ensureMemory } from './layout';
+import { FRAME_BYTES, RECYCLE, RECYCLE_SLOTS, REGS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_BYTES, TABLES, ensureMemory } from './layout';
 import { EMPTY, hashFind, hashInsert, hashRemove, pageTableBits, pageTableSlots, resetPageTable, slotFrame } from './page-table';
 import { Status } from './status';
 
 @inline const DEBUG: bool = !ASC_NO_ASSERT;
 
-@inline const RECYCLE_SLOTS: u32 = 64;
-/** Ring of recycled frames (u32 each), after the registers. */
-@inline const RECYCLE: usize = REGS + 0x100;
 
 let frameCount: u32 = 0;
 let identity: bool = false;
