@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { ABI_VERSION, ACCESS, FLAGS, STATUS } from '../../src/backends/wasm-abi.js';
 import { getModule, instantiate, pagerAvailability, useModule } from '../../src/backends/wasm-load.js';
-import { openMap } from '../../src/entries/node.js';
+import { detectBackend, openMap } from '../../src/entries/node.js';
 import { debugInstance, debugModule } from './load-debug.js';
 
 const source = (file: string) => readFileSync(new URL(`../../assembly/${file}`, import.meta.url), 'utf8');
@@ -61,5 +61,23 @@ describe('the pager ABI', () => {
       useModule(embedded);
     }
     expect(getModule()).toBe(embedded);
+  });
+
+  it('reports itself unavailable, with the reason, where WebAssembly SIMD is missing', () => {
+    const embedded = getModule();
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = () => false;
+    try {
+      useModule(embedded); // forgets the cached availability
+      expect(pagerAvailability()).toEqual({ available: false, reason: expect.stringContaining('SIMD is not supported') });
+      expect(() => openMap(new Uint8Array(10), { backend: 'wasm' })).toThrow(
+        expect.objectContaining({ code: 'ERR_MMAP_BACKEND_UNAVAILABLE', reason: expect.stringContaining('SIMD') }),
+      );
+      expect(detectBackend().reason).toContain('SIMD');
+    } finally {
+      WebAssembly.validate = validate;
+      useModule(embedded);
+    }
+    expect(pagerAvailability().available).toBe(true);
   });
 });
