@@ -39,6 +39,12 @@ export class Pager {
   runBytes = 0;
   /** Whether the last locate() faulted pages in on a sequential pattern (see consumed()). */
   faulted = false;
+  /**
+   * Identity mode with every page resident: reads need no wasm call (nothing is
+   * evicted in identity mode, and CLOCK's reference bits are unused there).
+   * Cleared by whatever drops pages: advise('dontneed') and resize().
+   */
+  private allResident = false;
   readonly meta: PagerExports;
   readonly data: KernelExports;
   private sourceSize: number;
@@ -98,6 +104,11 @@ export class Pager {
    * overwrite all `want` bytes, so pages it covers whole are not read.
    */
   locate(offset: number, want: number, access: AccessCode): number {
+    if (this.allResident && access === ACCESS.READ) {
+      this.faulted = false;
+      this.runBytes = want;
+      return this.memory.frameBase + offset;
+    }
     const pageSize = this.pageSize;
     const page = Math.floor(offset / pageSize);
     const inPage = offset - page * pageSize;
@@ -131,6 +142,7 @@ export class Pager {
     }
     this.meta.complete(frame, count);
     this.counters.faults += count;
+    this.allResident = this.identity && this.meta.residentCount() === this.memory.frameCount;
     this.faulted = this.pattern === 'sequential' || (this.pattern === 'normal' && page === this.faultEnd);
     this.faultEnd = page + count;
     return this.meta.span(page, pages, access);
@@ -285,6 +297,7 @@ export class Pager {
   resize(newLength: number): void {
     this.flush(0, this.length);
     this.meta.dropAll();
+    this.allResident = false;
     const oldLength = this.length;
     try {
       this.layOut(newLength);
@@ -304,6 +317,7 @@ export class Pager {
       // prefetch, but never more than half the frames of a windowed map
       this.ensure(offset, this.identity ? length : Math.min(length, (this.memory.frameCount >> 1) * this.pageSize), ACCESS.READ);
     } else if (advice === 'dontneed') {
+      this.allResident = false;
       this.meta.dropClean(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
     } else {
       this.pattern = advice;
