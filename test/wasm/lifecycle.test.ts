@@ -85,6 +85,21 @@ describe('views of a wasm map', () => {
   });
 });
 
+describe('pages that are not resident', () => {
+  it("show other writers' changes, also after advise('dontneed') on a fully resident map", () => {
+    const bytes = pattern(4 * PAGE);
+    const path = file(bytes);
+    using map = openMap(path, { backend: 'wasm', pageSize: PAGE });
+    map.advise('willneed');
+    expect(map.residency().residentBytes).toBe(4 * PAGE);
+    writeFileSync(path, new Uint8Array(4 * PAGE).fill(3));
+    expect(map.getUint8(PAGE)).toBe(bytes[PAGE]); // resident: the old bytes
+    map.advise('dontneed', PAGE, PAGE);
+    expect(map.residency().residentBytes).toBe(3 * PAGE);
+    expect([map.getUint8(PAGE), map.getUint8(0)]).toEqual([3, bytes[0]]);
+  });
+});
+
 describe("a 'copy' map's budget", () => {
   it('refuses a change that would pin all but two frames, before changing a byte', () => {
     const bytes = pattern(16 * PAGE);
