@@ -7,6 +7,7 @@
 
 export const ABI_VERSION = 1;
 
+/** Negative results of the exports (assembly/status.ts). */
 export const STATUS = {
   NOT_FOUND: -1,
   MISSING: -2,
@@ -19,6 +20,7 @@ export const STATUS = {
 
 /** What span() marks on the pages it returns (assembly/frames.ts ACCESS_*). */
 export const ACCESS = { READ: 0, WRITE: 1, COPY: 2, EXPOSE: 3 } as const;
+/** One of ACCESS. */
 export type AccessCode = (typeof ACCESS)[keyof typeof ACCESS];
 
 /** Frame flags (assembly/frames.ts), for tests. */
@@ -88,4 +90,5 @@ export interface PagerLayout {
   linesCapacity: number;
 }
 
+/** Every instance has all exports; a map uses each of its two instances for one side. */
 export type PagerInstanceExports = PagerExports & KernelExports;

@@ -47,6 +47,7 @@ export function copyIn(pager: Pager, data: Uint8Array, offset: number): void {
   }
 }
 
+/** Sets [offset, offset + length) of the map to `value`. */
 export function fillBytes(pager: Pager, value: number, offset: number, length: number): void {
   pager.checkPins(offset, length);
   for (let done = 0; done < length; done += pager.runBytes) {

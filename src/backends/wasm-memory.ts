@@ -24,6 +24,7 @@ const META_BYTES_PER_FRAME = 16 + 16 + 24;
 const SCRATCH_START = 65536;
 const DATA_FIXED_BYTES = 3 * 65536;
 
+/** The metadata and data instances of one map, from the pool. */
 export class MapMemory {
   readonly meta: PagerExports;
   readonly data: KernelExports;

@@ -17,6 +17,7 @@ import { MapMemory } from './wasm-memory.js';
 /** A fault reads at most this much at once. */
 const MAX_FAULT_BYTES = 4 * MiB;
 
+/** What a Pager maps: validated options and the range of the source. */
 export interface PagerOptions {
   access: Access;
   pageSize: number;
@@ -28,6 +29,7 @@ export interface PagerOptions {
   sourceSize: number;
 }
 
+/** One map's pager; see the file's comment. */
 export class Pager {
   readonly pageSize: number;
   readonly maxResident: number;

@@ -35,6 +35,7 @@ function abandon(pager: Pager): void {
 }
 const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Pager>(abandon) : undefined;
 
+/** A MemoryMap on the wasm backend. */
 export class WasmMap extends MapBase {
   readonly backend = 'wasm' as const;
   private readonly pager: Pager;
@@ -160,6 +161,7 @@ function openWasmMap(source: PageSource, options: NormalizedOptions): WasmMap {
   }
 }
 
+/** The wasm backend, as entries register it with the platform. */
 export const wasmBackend: WasmBackend = {
   availability: pagerAvailability,
   open: openWasmMap,

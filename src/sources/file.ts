@@ -145,6 +145,10 @@ function openDescriptor(fs: NodeFs, fd: number, access: Access, flags: number): 
   return new FileSource(fs, fd, false, undefined);
 }
 
+/**
+ * Opens a path or a descriptor as a page source.
+ * @throws {MmapError} ENOENT, EISDIR, EACCES, ENODEV, EBADF, ERR_MMAP_BACKEND_UNAVAILABLE (no node:fs)
+ */
 export const fileSources: FileSources = {
   open(target: FileTarget, access: Access): PageSource {
     const fs = nodeFs();
