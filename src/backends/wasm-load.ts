@@ -1,13 +1,14 @@
 /**
  * getModule(): the pager's WebAssembly.Module, compiled synchronously once from
- * the bytes embedded in wasm-bytes.ts (no top-level await, no file read), or
- * handed in by an entry whose runtime forbids compiling bytes (workerd, Vercel
- * Edge: `import pager from './pager.wasm'`, then `useModule(pager)`).
+ * embedded bytes (no top-level await, no file read) that an entry hands in with
+ * useEmbeddedBytes() (see wasm-embedded.ts), or a compiled module handed in by an
+ * entry whose runtime forbids compiling bytes (workerd, Vercel Edge:
+ * `import pager from './pager.wasm'`, then `useModule(pager)`) — those bundles
+ * then carry no copy of the bytes.
  */
 import type { Availability } from '../platform.js';
 import { backendUnavailable } from '../errors.js';
 import { ABI_VERSION, type PagerInstanceExports, type PagerLayout } from './wasm-abi.js';
-import { PAGER_WASM_BASE64 } from './wasm-bytes.js';
 
 /** The smallest module that uses SIMD: one function returning `v128.const 0`. */
 const SIMD_PROBE = new Uint8Array([
@@ -25,7 +26,14 @@ export interface PagerInstance {
 }
 
 let module: WebAssembly.Module | undefined;
+let embedded: string | undefined;
 let availability: Availability | undefined;
+
+/** The pager's bytes (base64), compiled on first use. */
+export function useEmbeddedBytes(base64: string): void {
+  embedded = base64;
+  availability = undefined;
+}
 
 /** Uses a module compiled elsewhere (a static `.wasm` import) instead of the embedded bytes. */
 export function useModule(compiled: WebAssembly.Module): void {
@@ -48,8 +56,9 @@ function probe(): Availability {
     return { available: false, reason: 'WebAssembly SIMD is not supported by this runtime (the wasm pager needs it)' };
   }
   if (module === undefined) {
+    if (embedded === undefined) return { available: false, reason: 'this entry provides no wasm pager module' };
     try {
-      module = new WebAssembly.Module(decodeBase64(PAGER_WASM_BASE64));
+      module = new WebAssembly.Module(decodeBase64(embedded));
     } catch (error) {
       return { available: false, reason: `the wasm pager cannot be compiled here: ${(error as Error).message}` };
     }
