@@ -7,6 +7,7 @@ import { BACKEND_ENV, chooseBackend, requireBackend, type Capabilities } from '.
 import { backendUnavailable, invalidArgType, invalidArgValue, readOnly } from './errors.js';
 import { platform, type FileTarget } from './platform.js';
 import { builtin, readEnv } from './runtime.js';
+import { blobSyncSource, hasFileReaderSync } from './sources/blob.js';
 import { bytesSource } from './sources/bytes.js';
 import { isSyncAccessHandle, opfsSource } from './sources/opfs.js';
 import type { BackendReport, MapOptions, MapTarget, MemoryMap, PageSource } from './types.js';
@@ -33,7 +34,7 @@ function urlToPath(url: URL): string {
   return fileURLToPath ? fileURLToPath(url.href) : decodeURIComponent(url.pathname);
 }
 
-/** What the first argument of openMap() names; validated, nothing opened yet. */
+/** What the first argument of openMap() names; validated, nothing opened yet (a Blob needs FileReaderSync). */
 export function classifyTarget(target: unknown): ClassifiedTarget {
   if (typeof target === 'string') {
     if (target === '') throw invalidArgValue('target', target, undefined);
@@ -46,6 +47,11 @@ export function classifyTarget(target: unknown): ClassifiedTarget {
     if (isUrlLike(target)) return { kind: 'file', file: { path: urlToPath(target) } };
     if (isSyncAccessHandle(target)) return { kind: 'source', source: opfsSource(target) };
     if (isPageSource(target)) return { kind: 'source', source: target };
+    if (typeof Blob === 'function' && target instanceof Blob) {
+      // Read synchronously only where FileReaderSync exists (browser workers); else it is openMapAsync's.
+      if (hasFileReaderSync()) return { kind: 'source', source: blobSyncSource(target) };
+      throw invalidArgType('target', 'a Blob only in a browser worker (elsewhere use openMapAsync(blob))', target);
+    }
   }
   throw invalidArgType(
     'target',

@@ -1,9 +1,160 @@
-/** Placeholder until the node:fs page source lands (issue 3). */
-import type { FileSources } from '../platform.js';
-import { backendUnavailable } from '../errors.js';
+/**
+ * Files as page sources, through node:fs positional reads and writes
+ * (readSync/writeSync with a position are pread/pwrite in Node, Bun and Deno).
+ * node:fs comes from process.getBuiltinModule, so a browser bundle that reaches
+ * this file never imports it.
+ */
+import { backendUnavailable, fromFsError, fromSystem } from '../errors.js';
+import type { FileSources, FileTarget } from '../platform.js';
+import { builtin } from '../runtime.js';
+import type { Access, PageSource } from '../types.js';
 
+/** The members of node:fs this source uses. */
+interface NodeFs {
+  openSync(path: string, flags: number): number;
+  closeSync(fd: number): void;
+  fstatSync(fd: number): { size: number; dev: number; ino: number; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean };
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  ftruncateSync(fd: number, length: number): void;
+  fdatasyncSync(fd: number): void;
+  constants: { O_RDONLY: number; O_RDWR: number; O_NONBLOCK?: number };
+}
+
+const EMPTY = new Uint8Array(0);
+const PROBE = new Uint8Array(1);
+// Linux errno values, negated as Node reports them.
+const EISDIR = -21;
+const EACCES = -13;
+const ENODEV = -19;
+
+function nodeFs(): NodeFs {
+  const fs = builtin<NodeFs>('node:fs');
+  if (!fs) throw backendUnavailable('wasm', 'files need node:fs, which this runtime does not have; pass a Uint8Array or a PageSource');
+  return fs;
+}
+
+/** Runs an fs call, turning its failure into an MmapError naming `path`. */
+function attempt<T>(path: string | undefined, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw fromFsError(error, path);
+  }
+}
+
+/** A file open on `fd`; closes it only if `owned` (the caller's descriptors stay the caller's). */
+class FileSource implements PageSource {
+  constructor(
+    private readonly fs: NodeFs,
+    private readonly fd: number,
+    private readonly owned: boolean,
+    private readonly path: string | undefined,
+  ) {}
+
+  get size(): number {
+    return attempt(this.path, () => this.fs.fstatSync(this.fd).size);
+  }
+
+  // read() and write() are the fault and write-back path: no closure per call
+
+  read(into: Uint8Array, position: number): number {
+    try {
+      return this.fs.readSync(this.fd, into, 0, into.length, position);
+    } catch (error) {
+      throw fromFsError(error, this.path);
+    }
+  }
+
+  write(from: Uint8Array, position: number): number {
+    try {
+      return this.fs.writeSync(this.fd, from, 0, from.length, position);
+    } catch (error) {
+      throw fromFsError(error, this.path);
+    }
+  }
+
+  truncate(size: number): void {
+    attempt(this.path, () => this.fs.ftruncateSync(this.fd, size));
+  }
+
+  sync(): void {
+    attempt(this.path, () => this.fs.fdatasyncSync(this.fd));
+  }
+
+  close(): void {
+    if (this.owned) attempt(this.path, () => this.fs.closeSync(this.fd));
+  }
+}
+
+/** EISDIR for a directory, as opening one for writing would report; ENODEV for a pipe or socket, as mmap(2) would. */
+function checkMappable(fs: NodeFs, fd: number, path: string | undefined): { dev: number; ino: number } {
+  const stat = attempt(path, () => fs.fstatSync(fd));
+  if (stat.isDirectory()) {
+    throw fromSystem({ code: 'EISDIR', errno: EISDIR, syscall: 'open', path, message: 'illegal operation on a directory' });
+  }
+  if (stat.isFIFO() || stat.isSocket()) {
+    throw fromSystem({ code: 'ENODEV', errno: ENODEV, syscall: 'mmap', path, message: 'no such device: pipes and sockets cannot be mapped' });
+  }
+  return stat;
+}
+
+/**
+ * Refuses a descriptor not open for what `access` needs, as mmap(2) would
+ * (EACCES): probed with a zero-length pwrite, or a one-byte pread far past the end.
+ */
+function checkDescriptorMode(fs: NodeFs, fd: number, access: Access): void {
+  try {
+    if (access === 'write') fs.writeSync(fd, EMPTY, 0, 0, 0);
+    fs.readSync(fd, PROBE, 0, 1, Number.MAX_SAFE_INTEGER);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EBADF') throw fromFsError(error);
+    const needs = access === 'write' ? 'reading and writing' : 'reading';
+    throw fromSystem({ code: 'EACCES', errno: EACCES, syscall: 'open', message: `file descriptor ${fd} is not open for ${needs}` });
+  }
+}
+
+function openPath(fs: NodeFs, path: string, flags: number): PageSource {
+  const fd = attempt(path, () => fs.openSync(path, flags));
+  try {
+    checkMappable(fs, fd, path);
+  } catch (error) {
+    fs.closeSync(fd);
+    throw error;
+  }
+  return new FileSource(fs, fd, true, path);
+}
+
+/**
+ * A caller's descriptor: reopened through /dev/fd/N where that names the same
+ * file, so the caller closing (or reusing) its fd cannot break the map; else
+ * the descriptor itself, never closed by the map.
+ */
+function openDescriptor(fs: NodeFs, fd: number, access: Access, flags: number): PageSource {
+  const stat = checkMappable(fs, fd, undefined);
+  checkDescriptorMode(fs, fd, access);
+  let own: number;
+  try {
+    own = fs.openSync(`/dev/fd/${fd}`, flags);
+  } catch {
+    return new FileSource(fs, fd, false, undefined);
+  }
+  const reopened = fs.fstatSync(own);
+  if (reopened.dev === stat.dev && reopened.ino === stat.ino) return new FileSource(fs, own, true, undefined);
+  fs.closeSync(own);
+  return new FileSource(fs, fd, false, undefined);
+}
+
+/**
+ * Opens a path or a descriptor as a page source.
+ * @throws {MmapError} ENOENT, EISDIR, EACCES, ENODEV, EBADF, ERR_MMAP_BACKEND_UNAVAILABLE (no node:fs)
+ */
 export const fileSources: FileSources = {
-  open() {
-    throw backendUnavailable('wasm', 'the file source is not built yet');
+  open(target: FileTarget, access: Access): PageSource {
+    const fs = nodeFs();
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused with ENODEV); regular files ignore it
+    const flags = (access === 'write' ? fs.constants.O_RDWR : fs.constants.O_RDONLY) | (fs.constants.O_NONBLOCK ?? 0);
+    if (target.path !== undefined) return openPath(fs, target.path, flags);
+    return openDescriptor(fs, target.fd!, access, flags);
   },
 };

@@ -70,7 +70,7 @@ export const rows: Row[] = [
   ['pageSize 12 KiB (not a power of two)', (c) => c.open(c.file, { pageSize: 12_288 }), 'ERR_OUT_OF_RANGE'],
   ['pageSize 32 MiB', (c) => c.open(c.file, { pageSize: 32 * 2 ** 20 }), 'ERR_OUT_OF_RANGE'],
   ["pageSize '4096'", (c) => c.open(c.file, { pageSize: '4096' as never }), 'ERR_INVALID_ARG_TYPE'],
-  ['maxResident below two pages', (c) => c.open(c.file, { maxResident: 65_536 }), 'ERR_OUT_OF_RANGE'],
+  ['maxResident below two pages', (c) => c.open(c.file, { pageSize: 65_536, maxResident: 65_536 }), 'ERR_OUT_OF_RANGE'],
   ['maxResident not a multiple of pageSize', (c) => c.open(c.file, { maxResident: 3 * 65_536 + 1 }), 'ERR_OUT_OF_RANGE'],
   ['maxResident 8 GiB', (c) => c.open(c.file, { maxResident: 8 * 2 ** 30 }), 'ERR_OUT_OF_RANGE'],
   [

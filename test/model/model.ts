@@ -325,6 +325,28 @@ function fileWithMap(m: Model): Uint8Array {
   return file;
 }
 
+class Advise extends Command {
+  constructor(readonly advice: string, readonly at: Pos | undefined, readonly length: Pos | undefined) {
+    super();
+  }
+  run(m: Model, r: Real) {
+    const offset = this.at === undefined ? undefined : resolve(this.at, m.bytes.length);
+    const length = this.length === undefined ? undefined : resolve(this.length, m.bytes.length + 2);
+    const expected = ((): Outcome => {
+      if (m.closed) return CLOSED;
+      if (!['normal', 'random', 'sequential', 'willneed', 'dontneed'].includes(this.advice)) return { code: 'ERR_INVALID_ARG_VALUE' };
+      const bad =
+        (offset === undefined ? undefined : intError(offset, 0, m.bytes.length)) ??
+        (length === undefined ? undefined : intError(length, 0, Number.MAX_SAFE_INTEGER));
+      return bad ?? { ok: undefined };
+    })();
+    sameOutcome(outcome(() => r.map.advise(this.advice as never, offset as number, length as number)), expected, this.toString());
+  }
+  toString() {
+    return `advise('${this.advice}', ${JSON.stringify(this.at)}, ${JSON.stringify(this.length)})`;
+  }
+}
+
 class Flush extends Command {
   run(m: Model, r: Real) {
     sameOutcome(outcome(() => r.map.flush()), m.closed ? CLOSED : { ok: undefined }, 'flush()');
@@ -417,6 +439,12 @@ export const commandArbs: fc.Arbitrary<fc.Command<Model, Real>>[] = [
       fc
         .tuple(fc.boolean(), fc.constantFrom(1, 2, 4, 8) as fc.Arbitrary<1 | 2 | 4 | 8>, posArb, fc.nat(), fc.boolean())
         .map(([set, size, at, v, le]) => new TypedAccess(set, size, at, v, le)),
+    ),
+    weighted(
+      3,
+      fc
+        .tuple(fc.constantFrom('normal', 'random', 'sequential', 'willneed', 'dontneed', 'often'), optPosArb, optPosArb)
+        .map(([a, o, l]) => new Advise(a, o, l)),
     ),
     weighted(4, fc.constant(new Flush())),
     weighted(3, posArb.map((p) => new Resize(p))),

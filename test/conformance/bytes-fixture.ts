@@ -1,5 +1,5 @@
 /** A conformance fixture over Uint8Array storage, for runtimes without files (workerd, edge, browsers). */
-import type { Fixture, Storage } from '../conformance/harness.js';
+import type { Fixture, Storage } from './harness.js';
 import type { MapOptions, MemoryMap } from '../../src/types.js';
 
 type OpenMap = (target: Uint8Array, options?: MapOptions) => MemoryMap;

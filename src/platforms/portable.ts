@@ -1,0 +1,12 @@
+/** Any other runtime: the wasm pager, with node:fs files where process.getBuiltinModule offers them. */
+import '../backends/wasm-embedded.js';
+import { wasmBackend } from '../backends/wasm.js';
+import { registerPlatform } from '../platform.js';
+import { fileSources } from '../sources/file.js';
+import { noNativeBackend } from './unavailable.js';
+
+registerPlatform({
+  native: noNativeBackend('this entry has no native backend (use the node entry on Node and Bun)'),
+  wasm: wasmBackend,
+  files: fileSources,
+});

@@ -1,0 +1,31 @@
+/** Headless Chromium (Debian's, through playwright-core): the main thread, and a dedicated worker with OPFS and Blob sources. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundle, ROOT } from './bundle.js';
+import { expectEveryCase, runRuntime, type RuntimeRun } from './run-runtime.js';
+import { blobCases } from './browser-fixtures.js';
+
+describe('Chromium', () => {
+  let dir: string;
+  let run: RuntimeRun;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  expectEveryCase(
+    async () => {
+      dir = mkdtempSync(join(tmpdir(), 'portable-mmap-chromium-'));
+      const conditions = ['browser'];
+      writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
+      writeFileSync(join(dir, 'main.js'), await bundle({ entry: 'test/runtimes/browser-main.ts', conditions, format: 'esm' }));
+      writeFileSync(join(dir, 'worker.js'), await bundle({ entry: 'test/runtimes/browser-worker.ts', conditions, format: 'esm' }));
+      run = runRuntime(process.execPath, [join(ROOT, 'test/runtimes/chromium-host.mjs'), dir], { timeout: 180_000 });
+      return run;
+    },
+    ['Uint8Array, wasm identity', 'Uint8Array, wasm windowed', 'OPFS sync access handle, wasm identity', 'OPFS sync access handle, wasm windowed'],
+  );
+
+  test('the read-only cases pass over a Blob read with FileReaderSync', () => {
+    const blob = run.results.find((r) => r.fixture === 'Blob (FileReaderSync), wasm');
+    expect(blob?.failed).toEqual([]);
+    expect(blob?.passed).toBe(blobCases().length);
+  });
+});
