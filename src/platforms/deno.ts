@@ -50,6 +50,9 @@ const denoNative: NativeBackend = {
     checkFilePermissions(target, options.access);
     return nativeBackend.openFile(target, options);
   },
+  // Named shared memory goes through the addon alone (shm_open), which --allow-ffi already covers.
+  openShared: (name, options) => nativeBackend.openShared(name, options),
+  unlinkShared: (name) => nativeBackend.unlinkShared(name),
 };
 
 registerPlatform({ native: denoNative, wasm: wasmBackend, files: denoFiles });

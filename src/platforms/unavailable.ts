@@ -3,10 +3,13 @@ import { backendUnavailable } from '../errors.js';
 import type { NativeBackend } from '../platform.js';
 
 export function noNativeBackend(reason: string): NativeBackend {
+  const unavailable = (): never => {
+    throw backendUnavailable('native', reason);
+  };
   return {
     availability: () => ({ available: false, reason }),
-    openFile() {
-      throw backendUnavailable('native', reason);
-    },
+    openFile: unavailable,
+    openShared: unavailable,
+    unlinkShared: unavailable,
   };
 }

@@ -1,7 +1,7 @@
 /** deno run … deno-permissions.ts FILE — what portable-mmap does under the permissions it was given. */
-import { detectBackend, openMap } from 'portable-mmap';
+import { detectBackend, openMap, openShared, unlinkShared } from 'portable-mmap';
 
-declare const Deno: { args: string[] };
+declare const Deno: { args: string[]; pid: number };
 
 function attempt(fn: () => unknown): unknown {
   try {
@@ -20,5 +20,14 @@ console.log(
       detected: attempt(() => detectBackend()),
       read: attempt(() => openMap(path).close()),
       write: attempt(() => openMap(path, { access: 'write' }).close()),
+      shared: attempt(() => {
+        const name = `pm-deno-${Deno.pid}`;
+        const map = openShared(name, { size: 16, create: true });
+        map.write('deno', 0);
+        const text = new TextDecoder().decode(openShared(name).read(0, 4));
+        map.close();
+        unlinkShared(name);
+        return text;
+      }),
     }),
 );

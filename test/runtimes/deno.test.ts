@@ -67,9 +67,14 @@ describe('Deno: permissions are asked first, so nothing prompts', () => {
     });
   });
 
-  it('with --allow-ffi (and --allow-read for the addon) Deno uses the native backend', () => {
+  it('with --allow-ffi (and --allow-read for the addon) Deno uses the native backend, and openShared works', () => {
     const r = probe(['--allow-ffi', '--allow-read', '--allow-env']);
     expect(r.detected).toMatchObject({ backend: 'native', runtime: 'deno' });
     expect(r.read).toBe('ok');
+    expect(r.shared).toBe('deno');
+  });
+
+  it('without --allow-ffi, openShared is ERR_MMAP_BACKEND_UNAVAILABLE (the wasm pager shares nothing)', () => {
+    expect(probe([`--allow-read=${file}`]).shared).toEqual({ code: 'ERR_MMAP_BACKEND_UNAVAILABLE', name: 'MmapError' });
   });
 });
