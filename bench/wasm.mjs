@@ -1,0 +1,114 @@
+// Issue 3's benchmarks: the wasm pager against fs.readSync and against the native backend.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { NEEDLE, dataFile, interleave, median, now, positions, warm, GiB, MiB } from './lib.mjs';
+import { row } from './native.mjs';
+
+const seconds = (start) => Number(now() - start) / 1e9;
+
+export function wasmGroups({ openMap, reps }) {
+  const big = dataFile(GiB);
+  const small = dataFile(64 * MiB);
+  warm(big);
+  warm(small);
+  const fd = openSync(big, 'r');
+  const rows = [];
+  let sink = 0;
+
+  // 1–2. windowed sequential scans in 1 MiB steps (64 MiB budget) vs fs.readSync into one Buffer.alloc(1 MiB)
+  const reused = Buffer.alloc(MiB);
+  const aligned = new Uint8Array(new WebAssembly.Memory({ initial: 16 }).buffer, 0, MiB); // page-aligned
+  const windowed = () => openMap(big, { backend: 'wasm', maxResident: 64 * MiB });
+  let pageIn = [];
+  const fsPass = (target) => {
+    const t = now();
+    for (let pos = 0; pos < GiB; pos += MiB) sink += readSync(fd, target, 0, MiB, pos);
+    return GiB / seconds(t) / 1e9;
+  };
+  const r1 = interleave(reps, {
+    fs: () => fsPass(reused),
+    fsAligned: () => fsPass(aligned),
+    readInto: () => {
+      const map = windowed();
+      const t = now();
+      for (let pos = 0; pos < GiB; pos += MiB) sink += map.readInto(reused, pos);
+      const s = seconds(t);
+      pageIn.push(map.stats().bytesRead / s / 1e9);
+      map.close();
+      return GiB / s / 1e9;
+    },
+    read: () => {
+      const map = windowed();
+      const t = now();
+      for (let pos = 0; pos < GiB; pos += MiB) sink += map.read(pos, MiB)[0];
+      const s = seconds(t);
+      map.close();
+      return GiB / s / 1e9;
+    },
+  });
+  pageIn = pageIn.slice(1); // the warm-up round
+  const inv = (xs) => xs.map((x) => 1 / x); // GB/s → s/GB, so row() can take "lower is better"
+  rows.push(
+    row('windowed sequential readInto(1 MiB) vs fs.readSync into the same Buffer.alloc(1 MiB)', inv(r1.readInto), inv(r1.fs), 's/GB', 'speed-up', '≥ 2×', (x) => x >= 2),
+    row('windowed sequential read(pos, 1 MiB) vs fs.readSync into Buffer.alloc(1 MiB)', inv(r1.read), inv(r1.fs), 's/GB', 'speed-up', '≥ 1.2×', (x) => x >= 1.2),
+    row('page-in rate (stats().bytesRead ÷ time) vs fs.readSync into a page-aligned buffer', inv(pageIn), inv(r1.fsAligned), 's/GB', 'speed ratio', '≥ 0.8×', (x) => x >= 0.8),
+  );
+
+  // 3. random reads with the working set resident (identity mode over 64 MiB)
+  const N = 1_000_000;
+  const FS_N = 100_000;
+  const pos = positions(N, 64 * MiB - 8);
+  const resident = openMap(small, { backend: 'wasm' });
+  resident.advise('willneed');
+  for (let at = 0; at < resident.byteLength; at += 4096) sink += resident.getUint8(at);
+  const smallFd = openSync(small, 'r');
+  const eight = Buffer.alloc(8);
+  const ns = (count, body) => {
+    const t = now();
+    body(count);
+    return Number(now() - t) / count;
+  };
+  const r3 = interleave(reps, {
+    fs: () => ns(FS_N, (n) => { for (let i = 0; i < n; i++) sink += readSync(smallFd, eight, 0, 8, pos[i]); }),
+    read: () => ns(N, (n) => { for (let i = 0; i < n; i++) sink += resident.read(pos[i], 8)[0]; }),
+    getUint32: () => ns(N, (n) => { for (let i = 0; i < n; i++) sink += resident.getUint32(pos[i], true); }),
+  });
+  rows.push(
+    row('resident random read(pos, 8) vs fs.readSync', r3.read, r3.fs, 'ns/op', 'speed-up', '≥ 4×', (x) => x >= 4),
+    row('resident random getUint32(pos) vs fs.readSync', r3.getUint32, r3.fs, 'ns/op', 'speed-up', '≥ 8×', (x) => x >= 8),
+  );
+  resident.close();
+  closeSync(smallFd);
+
+  // 4. find of a 16-byte needle at the end of 1 GiB, pages resident: wasm (identity, 1 GiB budget) vs native
+  const wasmMap = openMap(big, { backend: 'wasm', maxResident: GiB });
+  const nativeMap = openMap(big, { backend: 'native' });
+  const r4 = interleave(reps, {
+    wasm: () => { const t = now(); sink += wasmMap.find(NEEDLE); return seconds(t); },
+    native: () => { const t = now(); sink += nativeMap.find(NEEDLE); return seconds(t); },
+  });
+  rows.push(row('find(16-byte needle) at the end of 1 GiB: wasm vs native', r4.wasm, r4.native, 's', 'speed ratio', '≥ 0.7×', (x) => x >= 0.7));
+  wasmMap.close();
+  nativeMap.close();
+
+  // 5. the cost of a fault (one 64 KiB page from a cached file) vs a plain fs.readSync of 64 KiB
+  const PAGES = 2_000;
+  const pagePos = positions(PAGES, GiB / (64 * 1024)).map((p) => p * 64 * 1024);
+  const page = Buffer.alloc(64 * 1024);
+  const r5 = interleave(reps, {
+    fs: () => ns(PAGES, (n) => { for (let i = 0; i < n; i++) sink += readSync(fd, page, 0, page.length, pagePos[i]); }),
+    fault: () => {
+      const map = openMap(big, { backend: 'wasm', pageSize: 64 * 1024, maxResident: 8 * MiB });
+      const before = map.stats().faults;
+      const t = now();
+      for (let i = 0; i < PAGES; i++) sink += map.getUint8(pagePos[i]);
+      const perFault = Number(now() - t) / (map.stats().faults - before);
+      map.close();
+      return perFault;
+    },
+  });
+  rows.push(row('fault (64 KiB page) vs fs.readSync of 64 KiB', r5.fault, r5.fs, 'ns', 'speed ratio', '(no target)', () => true));
+
+  closeSync(fd);
+  if (sink === 0.5) console.log('');
+  return rows;
+}
