@@ -1,11 +1,13 @@
 /** The public surface of portable-mmap; entry points (src/entries/) add the runtime's backends. */
 export { openMap, detectBackend } from './open.js';
+export { openMapAsync } from './open-async.js';
 export { MmapError } from './errors.js';
 export type { MmapErrorCode, Permission, UnsupportedReason } from './errors.js';
 export type {
   Access,
   Advice,
   AsyncMapCursor,
+  AsyncMapTarget,
   AsyncMapOptions,
   AsyncMemoryMap,
   AsyncPageSource,

@@ -5,7 +5,7 @@
  * branching on the runtime's name.
  */
 import type { NormalizedOptions } from './args.js';
-import type { Access, MemoryMap, PageSource, RuntimeName } from './types.js';
+import type { Access, AsyncMemoryMap, AsyncPageSource, MemoryMap, PageSource, RuntimeName } from './types.js';
 import { DEFAULT_MAX_RESIDENT } from './args.js';
 import { runtimeName } from './runtime.js';
 
@@ -34,6 +34,8 @@ export interface WasmBackend {
    * the caller still owns it.
    */
   open(source: PageSource, options: NormalizedOptions): MemoryMap;
+  /** The same for an asynchronous source (openMapAsync); `signal` fails the map's later calls once it aborts. */
+  openAsync(source: AsyncPageSource, options: NormalizedOptions & { signal?: AbortSignal }): Promise<AsyncMemoryMap>;
 }
 
 /** Opens files as page sources (node:fs positional reads and writes). */

@@ -1,0 +1,420 @@
+/**
+ * AsyncPager: the pager host over an AsyncPageSource (HTTP, Blob, a user's
+ * source). It shares locate(), the frames and the kernels with the synchronous
+ * Pager (PagerCore); what differs is how a missing page comes in:
+ *
+ * - Frames are reserved synchronously, inside locate(), and marked *loading*;
+ *   the read is started there and locate() returns −1. The caller (drive())
+ *   awaits that read between kernel runs and resumes where it stopped.
+ * - A call that meets a loading page waits for the read already under way, so
+ *   concurrent calls that need one page share one fetch.
+ * - A fault asks for the whole run of adjacent missing pages the call needs,
+ *   plus the read-ahead the sequential-stream detector (read-ahead.ts) grants,
+ *   in one source read (one Range request).
+ * - Bytes arrive in their own buffer and are copied into the frames once the
+ *   read completes, and only if the pager is still alive: a read that outlives
+ *   close() never writes into memory that another map may use by then.
+ * - Dirty victims (a 'write' map over a user's source) are copied out and
+ *   queued for writing, so reserving frames never waits; the queue writes in
+ *   order, and a page faulted again before its write-back completed is read
+ *   back from the queued copy.
+ *
+ * Eviction happens only in reserve(), so only while a Promise-returning call
+ * runs; pages a call made resident stay resident until the next such call.
+ */
+import { closed, noMemory, notLoaded, sourceFailed } from '../errors.js';
+import { maxReadAheadPages, ReadAhead } from '../sources/read-ahead.js';
+import type { Advice, AsyncPageSource, MapStats } from '../types.js';
+import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode } from './wasm-abi.js';
+import { copyOut, touch } from './wasm-copy.js';
+import { PagerCore, type PagerOptions } from './wasm-pager-core.js';
+
+/** A source read under way: pages [page, page + count) in frames from `frame` on. */
+interface Load {
+  page: number;
+  count: number;
+  done: Promise<void>;
+}
+
+/** A copy of evicted or flushed dirty pages, waiting for (or having failed) its write. */
+interface WriteBack {
+  page: number;
+  count: number;
+  /** The pages' bytes, whole pages. */
+  bytes: Uint8Array;
+  /** How many of them go to the source (clipped at the map's and the source's end). */
+  length: number;
+}
+
+/** Counters a built-in source keeps itself (HTTP counts requests sent, the probe included). */
+interface CountingSource {
+  readonly requests?: unknown;
+  readonly bytesRead?: unknown;
+}
+
+const ignore = () => undefined;
+
+/** One asynchronous map's pager; see the file's comment. */
+export class AsyncPager extends PagerCore {
+  /** Set by drive() while a step runs: a miss starts a fault. Otherwise a miss is ERR_MMAP_NOT_LOADED. */
+  private mayFault = false;
+  /** What the last step that stopped must wait for. */
+  private pending: Promise<void> | undefined;
+  private readonly loads = new Set<Load>();
+  private readonly readAhead: ReadAhead;
+  /** The last reference is gone: the memory may belong to another map now. */
+  private released = false;
+  private abandoned = false;
+  /** Source reads made (the source's own count replaces it in stats() where it keeps one). */
+  private sourceReads = 0;
+  private writeChain: Promise<void> = Promise.resolve();
+  /** The latest write-back of each page whose write has not completed. */
+  private readonly unwritten = new Map<number, WriteBack>();
+  private readonly failedWrites = new Set<WriteBack>();
+  /** Calls in progress, and the resize that waits for them or holds the others back. */
+  private active = 0;
+  private exclusive: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
+  /** Resolves once the source is closed (after the last reference is dropped). */
+  sourceClosed: Promise<void> | undefined;
+
+  constructor(
+    readonly source: AsyncPageSource,
+    options: PagerOptions,
+  ) {
+    super(options);
+    this.readAhead = new ReadAhead({
+      maxPages: maxReadAheadPages(this.pageSize, this.maxResident),
+      pageCount: Math.ceil(this.length / this.pageSize),
+    });
+  }
+
+  // ─── driving calls ───
+
+  /**
+   * Runs `step` until it reports that it is complete, awaiting the fault each
+   * incomplete step started; `check` runs after every await (a closed map, a
+   * released lease) and throws to stop.
+   */
+  async drive(step: () => boolean, check: () => void): Promise<void> {
+    for (;;) {
+      this.mayFault = true;
+      let complete: boolean;
+      try {
+        complete = step();
+      } finally {
+        this.mayFault = false;
+      }
+      if (complete) return;
+      const pending = this.pending;
+      if (pending === undefined) throw new Error('a step stopped without a fault to wait for');
+      this.pending = undefined;
+      await pending;
+      check();
+    }
+  }
+
+  /** Admits a call; a resize in progress first finishes. Pair with leave(). */
+  async enter(): Promise<void> {
+    while (this.exclusive) await this.exclusive; // checked and counted in one synchronous run
+    this.active++;
+  }
+
+  leave(): void {
+    if (--this.active === 0) this.drained?.();
+  }
+
+  /** Resolves once no resize runs. */
+  async settled(): Promise<void> {
+    while (this.exclusive) await this.exclusive;
+  }
+
+  /** Runs `body` alone: after the calls in progress, before any other. */
+  async alone<T>(body: () => Promise<T>): Promise<T> {
+    while (this.exclusive) await this.exclusive;
+    let done!: () => void;
+    this.exclusive = new Promise((resolve) => (done = resolve));
+    try {
+      if (this.active > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      this.drained = undefined;
+      await Promise.allSettled([...this.loads].map((load) => load.done));
+      return await body();
+    } finally {
+      this.exclusive = undefined;
+      done();
+    }
+  }
+
+  // ─── faults ───
+
+  protected miss(status: number, page: number, pages: number, access: AccessCode, offset: number, end: number): number {
+    if (!this.mayFault) throw notLoaded(offset, end - offset);
+    if (status === STATUS.LOADING) {
+      this.pending = this.loadOf(page);
+      return 0;
+    }
+    const { maxCount, skipRead } = this.planFault(page, pages, access, offset, end);
+    let want = maxCount;
+    if (!skipRead) {
+      let run = 1;
+      while (run < maxCount && this.meta.peek(page + run) < 0) run++;
+      want = Math.min(this.faultCap(), run + this.readAhead.next(page, run));
+    }
+    const count = this.reserve(page, want);
+    if (count === 0) return 0;
+    const frame = this.memory.regs[REG_FRAME];
+    if (skipRead) {
+      // the caller overwrites these pages whole, in this same synchronous run
+      this.completePages(frame, count, Math.min(count * this.pageSize, this.length - page * this.pageSize));
+      return this.meta.span(page, pages, access);
+    }
+    this.pending = this.startLoad(frame, page, count);
+    return 0;
+  }
+
+  /** The read under way for `page`. */
+  private loadOf(page: number): Promise<void> {
+    for (const load of this.loads) if (page >= load.page && page < load.page + load.count) return load.done;
+    throw new Error(`page ${page} is loading, but no read of it is under way`);
+  }
+
+  /**
+   * Frames for up to `maxCount` missing pages from `page` on, queueing dirty
+   * victims for write-back. 0 when every frame is loading or pinned: then
+   * `pending` is a read to wait for.
+   */
+  private reserve(page: number, maxCount: number): number {
+    for (;;) {
+      const count = this.meta.reserve(page, maxCount);
+      if (count > 0) return count;
+      if (count === STATUS.WRITE_BACK) {
+        const regs = this.memory.regs;
+        void this.queueWriteBack(regs[REG_FRAME], regs[REG_COUNT], regs[REG_PAGE]).catch(ignore);
+        continue;
+      }
+      if (this.loads.size === 0) throw this.noFrame();
+      this.pending = Promise.race([...this.loads].map((load) => load.done.catch(ignore)));
+      return 0;
+    }
+  }
+
+  /** Reads pages [page, page + count) into their reserved frames `frame…`. */
+  private startLoad(frame: number, page: number, count: number): Promise<void> {
+    const start = page * this.pageSize;
+    const position = this.sourceOffset + start;
+    const bytes = Math.min(count * this.pageSize, this.length - start);
+    const buffer = new Uint8Array(Math.max(0, Math.min(bytes, this.sourceSize - position)));
+    // Pages written back but not yet confirmed are newer than the source: they go over what it returns.
+    const newer: [number, WriteBack][] = [];
+    for (let i = 0; i < count; i++) {
+      const queued = this.unwritten.get(page + i);
+      if (queued) newer.push([i, queued]);
+    }
+    const load: Load = { page, count, done: Promise.resolve() };
+    load.done = this.readSource(buffer, position).then(
+      () => {
+        this.loads.delete(load);
+        if (this.released) return;
+        const heap = this.memory.heap;
+        const at = this.memory.frameBase + frame * this.pageSize;
+        heap.set(buffer, at);
+        heap.fill(0, at + buffer.length, at + count * this.pageSize);
+        for (const [i, queued] of newer) {
+          const from = (page + i - queued.page) * this.pageSize;
+          heap.set(queued.bytes.subarray(from, from + this.pageSize), at + i * this.pageSize);
+        }
+        this.completePages(frame, count, count * this.pageSize);
+      },
+      (error: unknown) => {
+        this.loads.delete(load);
+        if (!this.released) this.meta.abandon(frame, count);
+        throw error;
+      },
+    );
+    load.done.catch(ignore); // read-ahead nobody waits for must not be an unhandled rejection
+    this.loads.add(load);
+    return load.done;
+  }
+
+  /** Fills `into` from the source at `position`; a source may return fewer bytes than asked. */
+  private async readSource(into: Uint8Array, position: number): Promise<void> {
+    let done = 0;
+    while (done < into.length) {
+      const got = await this.source.read(done === 0 ? into : into.subarray(done), position + done);
+      this.counters.requests++;
+      this.sourceReads++;
+      if (!(got > 0)) break;
+      done += got;
+    }
+    this.counters.bytesRead += done;
+    if (done < into.length) into.fill(0, done);
+  }
+
+  // ─── write-back ───
+
+  /** Copies a run of dirty frames out, marks them clean and queues the copy's write; resolves once written. */
+  private queueWriteBack(frame: number, count: number, page: number): Promise<void> {
+    const start = page * this.pageSize;
+    const at = this.memory.frameBase + frame * this.pageSize;
+    const length = Math.max(0, Math.min(count * this.pageSize, this.length - start, this.sourceSize - this.sourceOffset - start));
+    const queued: WriteBack = { page, count, bytes: this.memory.heap.slice(at, at + count * this.pageSize), length };
+    this.meta.cleaned(frame, count);
+    return this.enqueue(queued);
+  }
+
+  /** Writes go one after another, so a page's later copy always lands after its earlier one. */
+  private enqueue(queued: WriteBack): Promise<void> {
+    for (let i = 0; i < queued.count; i++) this.unwritten.set(queued.page + i, queued);
+    const written = this.writeChain.then(() => this.writeOut(queued));
+    this.writeChain = written.catch(ignore);
+    return written;
+  }
+
+  private async writeOut(queued: WriteBack): Promise<void> {
+    const position = this.sourceOffset + queued.page * this.pageSize;
+    try {
+      for (let done = 0; done < queued.length; ) {
+        const wrote = await this.source.write!(queued.bytes.subarray(done, queued.length), position + done);
+        this.counters.requests++;
+        if (!(wrote > 0)) throw sourceFailed(`the page source wrote nothing at position ${position + done}`, {});
+        done += wrote;
+      }
+    } catch (error) {
+      this.failedWrites.add(queued);
+      throw error;
+    }
+    this.counters.bytesWritten += queued.length;
+    this.failedWrites.delete(queued);
+    for (let i = 0; i < queued.count; i++) {
+      if (this.unwritten.get(queued.page + i) === queued) this.unwritten.delete(queued.page + i);
+    }
+  }
+
+  /** Queues the write-backs that failed before again, for the pages they are still the latest copy of. */
+  private retryFailed(): Promise<void>[] {
+    const retries: Promise<void>[] = [];
+    for (const failed of this.failedWrites) {
+      this.failedWrites.delete(failed);
+      for (let i = 0; i < failed.count; ) {
+        if (this.unwritten.get(failed.page + i) !== failed) {
+          i++;
+          continue;
+        }
+        let count = 1;
+        while (i + count < failed.count && this.unwritten.get(failed.page + i + count) === failed) count++;
+        const from = i * this.pageSize;
+        const length = Math.max(0, Math.min(count * this.pageSize, failed.length - from));
+        retries.push(this.enqueue({ page: failed.page + i, count, bytes: failed.bytes.subarray(from, from + count * this.pageSize), length }));
+        i += count;
+      }
+    }
+    return retries;
+  }
+
+  /**
+   * Writes the changed pages of [offset, offset + length) back (adjacent ones in
+   * one request), and any earlier write-back that failed; then syncs the source.
+   */
+  async flush(offset: number, length: number): Promise<void> {
+    const runs = this.meta.collectDirty(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
+    const out = this.memory.out;
+    const writes = this.retryFailed();
+    for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) writes.push(this.queueWriteBack(out[i], out[i + 1], out[i + 2]));
+    await Promise.all(writes);
+    await this.source.sync?.();
+  }
+
+  /** Every page dropped, the tables laid out for `newLength`, the source truncated; call through alone(), after flush(). */
+  async resize(newLength: number): Promise<void> {
+    this.meta.dropAll();
+    this.allResident = false;
+    const oldLength = this.length;
+    try {
+      this.layOut(newLength);
+      await this.source.truncate!(this.sourceOffset + newLength);
+    } catch (error) {
+      if (!this.released) this.layOut(oldLength); // fits: it did before, and memory only grew
+      throw error;
+    } finally {
+      if (!this.released) this.memory.detachViews();
+    }
+    this.length = newLength;
+    this.sourceSize = this.sourceOffset + newLength;
+    this.readAhead.pageCount = Math.ceil(newLength / this.pageSize);
+    this.readAhead.reset();
+  }
+
+  // ─── hints, counters, leases ───
+
+  /** Read-ahead policy, or dropping clean pages; 'willneed' is load() without waiting. */
+  advise(advice: Advice, offset: number, length: number): void {
+    if (advice === 'dontneed') {
+      this.allResident = false;
+      this.meta.dropClean(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
+    } else if (advice !== 'willneed') {
+      this.readAhead.advise(advice);
+    }
+  }
+
+  /** Makes [offset, offset + length) resident; at most `maxPasses` times over when other calls evict its pages meanwhile. */
+  async load(offset: number, length: number, check: () => void): Promise<void> {
+    const pages = Math.ceil((offset + length) / this.pageSize) - Math.floor(offset / this.pageSize);
+    if (!this.identity && pages > this.memory.frameCount - this.meta.pinnedCount()) {
+      throw noMemory(`${length} bytes from ${offset} need ${pages} pages; this map holds ${this.memory.frameCount} at once`);
+    }
+    let done = 0;
+    let passes = 0;
+    await this.drive(() => {
+      for (;;) {
+        done = touch(this, offset, length, ACCESS.READ, done);
+        if (done < length) return false;
+        if (this.isResident(offset, length)) return true;
+        if (++passes > 4) throw noMemory(`${length} bytes from ${offset} do not stay resident while other calls run`);
+        done = 0;
+      }
+    }, check);
+  }
+
+  /** A built-in source's own counts stand for its reads: HTTP counts every request sent, the probe and retries included. */
+  override stats(): MapStats {
+    const stats = super.stats();
+    const counting = this.source as CountingSource;
+    if (typeof counting.requests === 'number') stats.requests += counting.requests - this.sourceReads;
+    if (typeof counting.bytesRead === 'number') stats.bytesRead = counting.bytesRead;
+    return stats;
+  }
+
+  protected async leaseCopy(offset: number, target: Uint8Array): Promise<number> {
+    let done = 0;
+    await this.enter();
+    try {
+      await this.drive(() => (done = copyOut(this, offset, target, done)) === target.length, () => {
+        if (this.released) throw closed();
+      });
+    } finally {
+      this.leave();
+    }
+    return target.length;
+  }
+
+  /**
+   * Drops one reference; the last one gives the instances back at once (reads
+   * still under way are dropped when they complete) and closes the source once
+   * the queued writes are done.
+   */
+  unref(): void {
+    if (--this.refs > 0) return;
+    this.released = true;
+    this.memory.release(this.pageSize, this.abandoned);
+    this.sourceClosed = this.writeChain.then(async () => {
+      await this.source.close?.();
+    });
+  }
+
+  /** The map was garbage-collected without close(): its views may still alias the frames. */
+  abandonMap(): void {
+    this.abandoned = true;
+    this.unref();
+    this.sourceClosed?.catch(ignore);
+  }
+}
