@@ -77,8 +77,9 @@ function isBytes(v: ArrayBufferView): boolean {
 }
 
 function codeOf(error: unknown): string | undefined {
-  if (error && typeof error === 'object' && 'code' in error) return String((error as { code: unknown }).code);
+  // An AbortError is known by its name: a DOMException's numeric `code` (20) says less.
   if (error && typeof error === 'object' && 'name' in error && (error as { name: unknown }).name === 'AbortError') return 'AbortError';
+  if (error && typeof error === 'object' && 'code' in error) return String((error as { code: unknown }).code);
   return undefined;
 }
 
