@@ -22,6 +22,7 @@
  * Eviction happens only in reserve(), so only while a Promise-returning call
  * runs; pages a call made resident stay resident until the next such call.
  */
+import { MiB } from '../args.js';
 import { closed, noMemory, notLoaded, sourceFailed } from '../errors.js';
 import { maxReadAheadPages, ReadAhead } from '../sources/read-ahead.js';
 import type { Advice, AsyncPageSource, MapStats } from '../types.js';
@@ -53,14 +54,29 @@ interface CountingSource {
 }
 
 const ignore = () => undefined;
+/**
+ * The read-ahead cap (and the most one read brings in): larger than the
+ * synchronous pager's 4 MiB, because each window costs a request round trip;
+ * maxReadAheadPages() still keeps it within a quarter of maxResident.
+ */
+const MAX_READ_AHEAD_BYTES = 16 * MiB;
+/** Reads a sequential scan keeps under way at most. */
+const READS_AHEAD = 3;
+/** Read buffers kept for reuse (a sequential scan has about two windows under way). */
+const SPARE_BUFFERS = 3;
 
 /** One asynchronous map's pager; see the file's comment. */
 export class AsyncPager extends PagerCore {
+  /** The page whose first touch starts the next read-ahead window (−1: none), and that window's first page. */
+  private trigger = -1;
+  private triggerNext = 0;
   /** Set by drive() while a step runs: a miss starts a fault. Otherwise a miss is ERR_MMAP_NOT_LOADED. */
   private mayFault = false;
   /** What the last step that stopped must wait for. */
   private pending: Promise<void> | undefined;
   private readonly loads = new Set<Load>();
+  /** Buffers of completed reads, for the next reads of the same length. */
+  private readonly spare: ArrayBuffer[] = [];
   private readonly readAhead: ReadAhead;
   /** The last reference is gone: the memory may belong to another map now. */
   private released = false;
@@ -84,7 +100,7 @@ export class AsyncPager extends PagerCore {
   ) {
     super(options);
     this.readAhead = new ReadAhead({
-      maxPages: maxReadAheadPages(this.pageSize, this.maxResident),
+      maxPages: maxReadAheadPages(this.pageSize, this.maxResident, MAX_READ_AHEAD_BYTES),
       pageCount: Math.ceil(this.length / this.pageSize),
     });
   }
@@ -151,6 +167,7 @@ export class AsyncPager extends PagerCore {
     if (!this.mayFault) throw notLoaded(offset, end - offset);
     if (status === STATUS.LOADING) {
       this.pending = this.loadOf(page);
+      if (page === this.trigger) this.readAheadNow(); // the window it waits for is under way: start the next one
       return 0;
     }
     const { maxCount, skipRead } = this.planFault(page, pages, access, offset, end);
@@ -163,6 +180,8 @@ export class AsyncPager extends PagerCore {
     const count = this.reserve(page, want);
     if (count === 0) return 0;
     const frame = this.memory.regs[REG_FRAME];
+    // Read-ahead granted: once the caller reaches it, fetch the next window in the background.
+    if (!skipRead && count > pages) this.setTrigger(page + Math.min(pages, count - 1), page + count);
     if (skipRead) {
       // the caller overwrites these pages whole, in this same synchronous run
       this.completePages(frame, count, Math.min(count * this.pageSize, this.length - page * this.pageSize));
@@ -170,6 +189,52 @@ export class AsyncPager extends PagerCore {
     }
     this.pending = this.startLoad(frame, page, count);
     return 0;
+  }
+
+  /**
+   * Asynchronous read-ahead (as Linux's PG_readahead): the first touch of page
+   * `trigger` by a call, loaded or still loading, starts the read of the window
+   * from `next` on without waiting for it. A window read ahead is the trigger of
+   * the next, so a sequential reader keeps about two windows under way and finds
+   * its pages loading or loaded instead of faulting on each window.
+   */
+  private setTrigger(trigger: number, next: number): void {
+    this.trigger = trigger;
+    this.triggerNext = next;
+  }
+
+  override locate(offset: number, want: number, access: AccessCode): number {
+    const at = super.locate(offset, want, access);
+    if (this.trigger >= 0 && at >= 0 && this.mayFault) {
+      const first = Math.floor(offset / this.pageSize);
+      if (this.trigger >= first && this.trigger <= Math.floor((offset + this.runBytes - 1) / this.pageSize)) this.readAheadNow();
+    }
+    return at;
+  }
+
+  private readAheadNow(): void {
+    this.trigger = -1;
+    let first = -1;
+    // up to two windows at once, while fewer than READS_AHEAD reads are under way
+    for (let windows = 0; windows < 2 && this.loads.size < READS_AHEAD; windows++) {
+      const page = this.triggerNext;
+      if (page * this.pageSize >= this.length || this.meta.peek(page) >= 0) break;
+      const want = Math.min(this.faultCap(), 1 + this.readAhead.next(page, 1));
+      if (want <= 1) break;
+      const pending = this.pending; // a prefetch is nobody's to wait for
+      const count = this.reserve(page, want);
+      this.pending = pending;
+      if (count === 0) break;
+      if (first < 0) first = page;
+      this.triggerNext = page + count;
+      void this.startLoad(this.memory.regs[REG_FRAME], page, count);
+    }
+    if (first >= 0) this.trigger = first;
+  }
+
+  /** One read brings in at most MAX_READ_AHEAD_BYTES, and at most half the frames of a windowed map. */
+  protected override faultCap(): number {
+    return Math.max(1, Math.min(MAX_READ_AHEAD_BYTES / this.pageSize, this.identity ? Infinity : this.memory.frameCount >> 1));
   }
 
   /** The read under way for `page`. */
@@ -203,7 +268,7 @@ export class AsyncPager extends PagerCore {
     const start = page * this.pageSize;
     const position = this.sourceOffset + start;
     const bytes = Math.min(count * this.pageSize, this.length - start);
-    const buffer = new Uint8Array(Math.max(0, Math.min(bytes, this.sourceSize - position)));
+    const buffer = this.buffer(Math.max(0, Math.min(bytes, this.sourceSize - position)));
     // Pages written back but not yet confirmed are newer than the source: they go over what it returns.
     const newer: [number, WriteBack][] = [];
     for (let i = 0; i < count; i++) {
@@ -224,6 +289,7 @@ export class AsyncPager extends PagerCore {
           heap.set(queued.bytes.subarray(from, from + this.pageSize), at + i * this.pageSize);
         }
         this.completePages(frame, count, count * this.pageSize);
+        if (this.spare.length < SPARE_BUFFERS) this.spare.push(buffer.buffer as ArrayBuffer); // the source is done with it
       },
       (error: unknown) => {
         this.loads.delete(load);
@@ -234,6 +300,20 @@ export class AsyncPager extends PagerCore {
     load.done.catch(ignore); // read-ahead nobody waits for must not be an unhandled rejection
     this.loads.add(load);
     return load.done;
+  }
+
+  /**
+   * A buffer for a source read: bodies arrive in their own buffer, never in the
+   * frames, so a read that outlives the map cannot write into memory another map
+   * uses by then. Buffers of completed reads are kept for the next ones.
+   */
+  private buffer(length: number): Uint8Array {
+    let best = -1;
+    for (let i = 0; i < this.spare.length; i++) {
+      const size = this.spare[i].byteLength;
+      if (size >= length && (best < 0 || size < this.spare[best].byteLength)) best = i;
+    }
+    return new Uint8Array(best < 0 ? new ArrayBuffer(length) : this.spare.splice(best, 1)[0], 0, length);
   }
 
   /** Fills `into` from the source at `position`; a source may return fewer bytes than asked. */
