@@ -9,6 +9,9 @@
 import type { AsyncMapOptions, AsyncMapTarget, AsyncMemoryMap } from '../../src/types.js';
 import type { T } from '../conformance/harness.js';
 
+export { collect } from '../conformance/harness.js';
+export { rng } from '../helpers/random.js';
+
 export type { T };
 
 /** One request the Range server logged. */
@@ -49,36 +52,6 @@ export interface RemoteFixture {
 export interface AsyncCase {
   name: string;
   run(fixture: RemoteFixture, t: T): Promise<void>;
-}
-
-/** Reads a stream to its end, as one array. */
-export async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-/** A deterministic generator in [0, 1), so a failing case replays. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Bytes a Range header asks for: `bytes=a-b` → b − a + 1. */

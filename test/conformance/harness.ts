@@ -124,6 +124,24 @@ export function makeT(): T {
   };
 }
 
+/** Reads a stream to its end, as one array. */
+export async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 /** Deterministic test bytes: a xorshift stream, so failures reproduce. */
 export function pattern(length: number, seed = 1): Uint8Array {
   const out = new Uint8Array(length);

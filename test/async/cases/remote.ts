@@ -1,6 +1,6 @@
 /** Maps of HTTP objects: bytes, coalescing and read-ahead (from the server's request log), validators, server refusals. */
 import { ascii } from '../../conformance/harness.js';
-import { collect, random, rangeLength, type AsyncCase } from '../harness.js';
+import { collect, rng, rangeLength, type AsyncCase } from '../harness.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -25,10 +25,10 @@ export const remoteCases: AsyncCase[] = [
     name: 'random ranges of a 64 MiB object read byte for byte, identity and windowed, one at a time and concurrently',
     async run(f, t) {
       const bytes = await f.bytes('big.bin');
-      const next = random(0x5eed);
+      const next = rng(0x5eed);
       const ranges = Array.from({ length: 40 }, () => {
-        const length = 1 + Math.floor(next() * 300 * KiB);
-        return { offset: Math.floor(next() * (bytes.length - length)), length };
+        const length = 1 + next(300 * KiB);
+        return { offset: next((bytes.length - length)), length };
       });
       for (const options of [{}, { pageSize: 16 * KiB, maxResident: 2 * MiB }]) {
         const map = await f.open(f.url('big.bin'), options);
@@ -100,9 +100,9 @@ export const remoteCases: AsyncCase[] = [
       const map = await f.open(f.url('big.bin'), { pageSize: 16 * KiB });
       for (let offset = 0; offset < MiB; offset += 16 * KiB) await map.read(offset, 16 * KiB); // read-ahead grows
       const mark = await f.mark();
-      const next = random(7);
+      const next = rng(7);
       for (let i = 0; i < 12; i++) {
-        const offset = 8 * MiB + Math.floor(next() * 50 * MiB);
+        const offset = 8 * MiB + next(50 * MiB);
         t.equal(await map.read(offset, 4 * KiB), bytes.subarray(offset, offset + 4 * KiB), `read at ${offset}`);
       }
       const log = await f.requests(mark);

@@ -1,6 +1,6 @@
 /** Blobs and a user's AsyncPageSource, 'write' maps included: flush() and resize() reach the source. */
 import { ascii, pattern } from '../../conformance/harness.js';
-import { random, type AsyncCase } from '../harness.js';
+import { rng, type AsyncCase } from '../harness.js';
 import { memorySource } from './memory-source.js';
 
 const PAGE = 4096;
@@ -11,10 +11,10 @@ export const sourceCases: AsyncCase[] = [
     async run(f, t) {
       const bytes = pattern(2_000_000, 11);
       const map = await f.open(new Blob([bytes as BlobPart]), { pageSize: PAGE, maxResident: 32 * PAGE });
-      const next = random(3);
+      const next = rng(3);
       for (let i = 0; i < 30; i++) {
-        const length = 1 + Math.floor(next() * 200_000);
-        const offset = Math.floor(next() * (bytes.length - length));
+        const length = 1 + next(200_000);
+        const offset = next((bytes.length - length));
         t.equal(await map.read(offset, length), bytes.subarray(offset, offset + length), `read(${offset}, ${length})`);
       }
       const needle = bytes.subarray(1_500_000, 1_500_030);
