@@ -237,6 +237,12 @@ export class AsyncPager extends PagerCore {
     return Math.max(1, Math.min(MAX_READ_AHEAD_BYTES / this.pageSize, this.identity ? Infinity : this.memory.frameCount >> 1));
   }
 
+  /** Frames still loading are counted resident by the pager: every page is usable only once no read is under way. */
+  protected override completePages(frame: number, count: number, filled: number): void {
+    super.completePages(frame, count, filled);
+    if (this.loads.size > 0) this.allResident = false;
+  }
+
   /** The read under way for `page`. */
   private loadOf(page: number): Promise<void> {
     for (const load of this.loads) if (page >= load.page && page < load.page + load.count) return load.done;
@@ -489,12 +495,12 @@ export class AsyncPager extends PagerCore {
     this.sourceClosed = this.writeChain.then(async () => {
       await this.source.close?.();
     });
+    this.sourceClosed.catch(ignore); // reported by the map's close(); a stream's last release has nobody to tell
   }
 
   /** The map was garbage-collected without close(): its views may still alias the frames. */
   abandonMap(): void {
     this.abandoned = true;
     this.unref();
-    this.sourceClosed?.catch(ignore);
   }
 }

@@ -7,6 +7,9 @@ export interface MemorySource extends AsyncPageSource {
   readonly calls: { read: number; write: number; truncate: number; sync: number; close: number };
   /** Writes wait for this before they land (to hold them in flight). */
   writeGate: Promise<void>;
+  /** Reads that reach `heldFrom` or beyond wait for `readGate` (to hold them in flight). */
+  readGate: Promise<void>;
+  heldFrom: number;
 }
 
 const delay = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
@@ -16,12 +19,15 @@ export function memorySource(initial: Uint8Array, options: { writable?: boolean 
     bytes: initial.slice(),
     calls: { read: 0, write: 0, truncate: 0, sync: 0, close: 0 },
     writeGate: Promise.resolve(),
+    readGate: Promise.resolve(),
+    heldFrom: Infinity,
     get size() {
       return source.bytes.length;
     },
     async read(into, position) {
       source.calls.read++;
       await delay();
+      if (position + into.length > source.heldFrom) await source.readGate;
       const count = Math.max(0, Math.min(into.length, source.bytes.length - position));
       into.set(source.bytes.subarray(position, position + count));
       return count;

@@ -80,6 +80,27 @@ export const sourceCases: AsyncCase[] = [
     },
   },
   {
+    name: 'a page still loading is not loaded: not for at(), and concurrent reads wait for its one read',
+    async run(f, t) {
+      const bytes = pattern(3 * PAGE, 14);
+      const source = memorySource(bytes, { writable: false });
+      const map = await f.open(source, { pageSize: PAGE });
+      await map.load(0, PAGE);
+      let open!: () => void;
+      source.readGate = new Promise((resolve) => (open = resolve));
+      source.heldFrom = 2 * PAGE;
+      const reads = [map.read(2 * PAGE + 1, 10), map.read(2 * PAGE + 100, 10)];
+      await map.read(PAGE, 10); // now every frame is taken, one of them still loading
+      t.throwsCode(() => map.at(2 * PAGE + 1), 'ERR_MMAP_NOT_LOADED', 'at() of the loading page');
+      const before = source.calls.read;
+      open();
+      t.equal(await Promise.all(reads), [bytes.subarray(2 * PAGE + 1, 2 * PAGE + 11), bytes.subarray(2 * PAGE + 100, 2 * PAGE + 110)], 'the reads');
+      t.equal(source.calls.read, before, 'no further read of the page');
+      t.equal(map.at(2 * PAGE + 1), bytes[2 * PAGE + 1], 'at() once loaded');
+      await map.close();
+    },
+  },
+  {
     name: "a source's errors reject the call that needed it; a pending call's map may be closed meanwhile",
     async run(f, t) {
       const failing = memorySource(pattern(10 * PAGE, 1), { writable: false });
