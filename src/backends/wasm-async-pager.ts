@@ -109,11 +109,12 @@ export class AsyncPager extends PagerCore {
 
   /**
    * Runs `step` until it reports that it is complete, awaiting the fault each
-   * incomplete step started; `check` runs after every await (a closed map, a
-   * released lease) and throws to stop.
+   * incomplete step started; `check` runs before every step, so after every
+   * await (a closed map, a released lease), and throws to stop.
    */
   async drive(step: () => boolean, check: () => void): Promise<void> {
     for (;;) {
+      check();
       this.mayFault = true;
       let complete: boolean;
       try {
@@ -126,7 +127,6 @@ export class AsyncPager extends PagerCore {
       if (pending === undefined) throw new Error('a step stopped without a fault to wait for');
       this.pending = undefined;
       await pending;
-      check();
     }
   }
 

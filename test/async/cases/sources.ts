@@ -63,6 +63,21 @@ export const sourceCases: AsyncCase[] = [
     },
   },
   {
+    name: "a 'copy' map of a writable source never writes to it",
+    async run(f, t) {
+      const initial = pattern(20 * PAGE, 15);
+      const source = memorySource(initial);
+      const map = await f.open(source, { access: 'copy', pageSize: PAGE, maxResident: 8 * PAGE });
+      await map.write(ascii('private'), 5 * PAGE - 3);
+      for (let page = 0; page < 20; page++) await map.read(page * PAGE, 10); // evicts what it can
+      t.equal(await map.read(5 * PAGE - 3, 7), ascii('private'), 'the change stays (pinned)');
+      await map.flush();
+      await map.close();
+      t.equal([source.calls.write, source.calls.sync, source.calls.truncate], [0, 0, 0], 'no write, sync or truncate');
+      t.equal(source.bytes, initial, 'the source is unchanged');
+    },
+  },
+  {
     name: 'a page evicted while its write-back is in flight is read back with its changes',
     async run(f, t) {
       const source = memorySource(pattern(16 * PAGE, 13));
