@@ -6,7 +6,6 @@
  * errors by rejecting.
  */
 import { CursorPosition, LineChunks, NEWLINE, scanNewlines } from './cursor.js';
-import { closed } from './errors.js';
 import type { AsyncMapCursor, AsyncMemoryMap } from './types.js';
 
 export class AsyncCursor extends CursorPosition<AsyncMemoryMap> implements AsyncMapCursor {
@@ -59,20 +58,11 @@ class AsyncLineIterator implements AsyncIterableIterator<Uint8Array> {
   }
 
   async next(): Promise<IteratorResult<Uint8Array>> {
-    const cursor = this.cursor;
-    const map = cursor.map;
-    if (map.closed) throw closed();
-    const start = cursor.pos;
-    const end = map.byteLength;
-    if (start >= end) return { done: true, value: undefined };
-    let line = this.chunks.lineAt(start, end);
-    if (line === undefined) {
-      const chunk = LineChunks.buffer(start, end);
-      await map.readInto(chunk, start);
-      this.chunks.use(chunk, start, scanNewlines(chunk, this.chunks.ends));
-      line = this.chunks.lineAt(start, end) ?? (await cursor.readLine());
-    }
-    cursor.pos = start + line.length;
-    return { done: false, value: line };
+    const next = this.chunks.next(this.cursor);
+    if (!next || next instanceof Uint8Array) return this.chunks.step(this.cursor, next);
+    const chunk = LineChunks.buffer(next.start, next.end);
+    await this.cursor.map.readInto(chunk, next.start);
+    this.chunks.use(chunk, next.start, scanNewlines(chunk, this.chunks.ends));
+    return this.chunks.step(this.cursor, this.chunks.lineAt(next.start, next.end) ?? (await this.cursor.readLine()));
   }
 }

@@ -166,10 +166,32 @@ export class LineChunks {
   private count = 0;
   /** The next entry of `ends` to use. */
   private next_ = 0;
+  /** Where the line that next() is about started. */
+  private lineStart = 0;
 
   /** A buffer for the chunk at `start` of a map of `end` bytes. */
   static buffer(start: number, end: number): Uint8Array {
     return new Uint8Array(Math.min(LINE_CHUNK, end - start));
+  }
+
+  /**
+   * The cursor's next line when the current chunk holds all of it; else the range
+   * of the chunk to copy next; undefined at the end of the map.
+   * @throws {MmapError} ERR_MMAP_CLOSED
+   */
+  next(cursor: CursorPosition): Uint8Array | { start: number; end: number } | undefined {
+    if (cursor.map.closed) throw closed();
+    const start = (this.lineStart = cursor.pos);
+    const end = cursor.map.byteLength;
+    if (start >= end) return undefined;
+    return this.lineAt(start, end) ?? { start, end };
+  }
+
+  /** The iterator's result for `line` (undefined: done), which the cursor moves past. */
+  step(cursor: CursorPosition, line: Uint8Array | undefined): IteratorResult<Uint8Array> {
+    if (line === undefined) return { done: true, value: undefined };
+    cursor.pos = this.lineStart + line.length;
+    return { done: false, value: line };
   }
 
   /** `chunk` now holds the bytes at `start`, with `count` line ends in `ends`. */
@@ -225,19 +247,10 @@ class LineIterator implements IterableIterator<Uint8Array> {
   }
 
   next(): IteratorResult<Uint8Array> {
-    const cursor = this.cursor;
-    const map = cursor.map;
-    if (map.closed) throw closed();
-    const start = cursor.pos;
-    const end = map.byteLength;
-    if (start >= end) return { done: true, value: undefined };
-    let line = this.chunks.lineAt(start, end);
-    if (line === undefined) {
-      this.refill(start, end);
-      line = this.chunks.lineAt(start, end) ?? this.cursor.readLine();
-    }
-    cursor.pos = start + line.length;
-    return { done: false, value: line };
+    const next = this.chunks.next(this.cursor);
+    if (!next || next instanceof Uint8Array) return this.chunks.step(this.cursor, next);
+    this.refill(next.start, next.end);
+    return this.chunks.step(this.cursor, this.chunks.lineAt(next.start, next.end) ?? this.cursor.readLine());
   }
 
   private refill(start: number, end: number): void {
