@@ -23,7 +23,7 @@ import { closed, invalidArgType, outOfRange, readOnly } from './errors.js';
 import { COPY_LINES, Cursor, scanNewlines } from './cursor.js';
 import { MapReader } from './map-reader.js';
 import { streamFrom, type Lease } from './stream.js';
-import type { Access, Advice, BackendName, MapCursor, MapStats, MemoryMap, Needle, Residency } from './types.js';
+import type { Access, Advice, MapCursor, MapStats, MemoryMap, Needle, Residency } from './types.js';
 
 /** `Symbol.dispose` where the runtime has it, else the key Node's polyfills use. */
 export const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('nodejs.dispose')) as typeof Symbol.dispose;

@@ -23,28 +23,20 @@
  * runs; pages a call made resident stay resident until the next such call.
  */
 import { MiB } from '../args.js';
-import { closed, noMemory, notLoaded, sourceFailed } from '../errors.js';
+import { closed, noMemory, notLoaded } from '../errors.js';
 import { maxReadAheadPages, ReadAhead } from '../sources/read-ahead.js';
 import type { Advice, AsyncPageSource, MapStats } from '../types.js';
 import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode } from './wasm-abi.js';
+import { CallGate } from './call-gate.js';
 import { copyOut, touch } from './wasm-copy.js';
 import { PagerCore, type PagerOptions } from './wasm-pager-core.js';
+import { WriteBackQueue } from './wasm-write-back.js';
 
 /** A source read under way: pages [page, page + count) in frames from `frame` on. */
 interface Load {
   page: number;
   count: number;
   done: Promise<void>;
-}
-
-/** A copy of evicted or flushed dirty pages, waiting for (or having failed) its write. */
-interface WriteBack {
-  page: number;
-  count: number;
-  /** The pages' bytes, whole pages. */
-  bytes: Uint8Array;
-  /** How many of them go to the source (clipped at the map's and the source's end). */
-  length: number;
 }
 
 /** Counters a built-in source keeps itself (HTTP counts requests sent, the probe included). */
@@ -62,7 +54,7 @@ const ignore = () => undefined;
 const MAX_READ_AHEAD_BYTES = 16 * MiB;
 /** Reads a sequential scan keeps under way at most. */
 const READS_AHEAD = 3;
-/** Read buffers kept for reuse (a sequential scan has about two windows under way). */
+/** Read buffers kept for reuse (a sequential scan has up to READS_AHEAD reads under way). */
 const SPARE_BUFFERS = 3;
 
 /** One asynchronous map's pager; see the file's comment. */
@@ -75,7 +67,7 @@ export class AsyncPager extends PagerCore {
   /** What the last step that stopped must wait for. */
   private pending: Promise<void> | undefined;
   private readonly loads = new Set<Load>();
-  /** Buffers of completed reads, for the next reads of the same length. */
+  /** Buffers of completed reads, for later reads that fit in them. */
   private readonly spare: ArrayBuffer[] = [];
   private readonly readAhead: ReadAhead;
   /** The last reference is gone: the memory may belong to another map now. */
@@ -83,14 +75,9 @@ export class AsyncPager extends PagerCore {
   private abandoned = false;
   /** Source reads made (the source's own count replaces it in stats() where it keeps one). */
   private sourceReads = 0;
-  private writeChain: Promise<void> = Promise.resolve();
-  /** The latest write-back of each page whose write has not completed. */
-  private readonly unwritten = new Map<number, WriteBack>();
-  private readonly failedWrites = new Set<WriteBack>();
-  /** Calls in progress, and the resize that waits for them or holds the others back. */
-  private active = 0;
-  private exclusive: Promise<void> | undefined;
-  private drained: (() => void) | undefined;
+  private readonly writeBacks: WriteBackQueue;
+  /** Admits calls; a resize runs alone. */
+  readonly gate = new CallGate();
   /** Resolves once the source is closed (after the last reference is dropped). */
   sourceClosed: Promise<void> | undefined;
 
@@ -99,6 +86,7 @@ export class AsyncPager extends PagerCore {
     options: PagerOptions,
   ) {
     super(options);
+    this.writeBacks = new WriteBackQueue(source, this.pageSize, this.sourceOffset, this.counters);
     this.readAhead = new ReadAhead({
       maxPages: maxReadAheadPages(this.pageSize, this.maxResident, MAX_READ_AHEAD_BYTES),
       pageCount: Math.ceil(this.length / this.pageSize),
@@ -130,35 +118,9 @@ export class AsyncPager extends PagerCore {
     }
   }
 
-  /** Admits a call; a resize in progress first finishes. Pair with leave(). */
-  async enter(): Promise<void> {
-    while (this.exclusive) await this.exclusive; // checked and counted in one synchronous run
-    this.active++;
-  }
-
-  leave(): void {
-    if (--this.active === 0) this.drained?.();
-  }
-
-  /** Resolves once no resize runs. */
-  async settled(): Promise<void> {
-    while (this.exclusive) await this.exclusive;
-  }
-
-  /** Runs `body` alone: after the calls in progress, before any other. */
-  async alone<T>(body: () => Promise<T>): Promise<T> {
-    while (this.exclusive) await this.exclusive;
-    let done!: () => void;
-    this.exclusive = new Promise((resolve) => (done = resolve));
-    try {
-      if (this.active > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-      this.drained = undefined;
-      await Promise.allSettled([...this.loads].map((load) => load.done));
-      return await body();
-    } finally {
-      this.exclusive = undefined;
-      done();
-    }
+  /** Runs `body` alone: after the calls in progress and the reads under way, before any later call. */
+  alone<T>(body: () => Promise<T>): Promise<T> {
+    return this.gate.alone(() => Promise.allSettled([...this.loads].map((load) => load.done)), body);
   }
 
   // ─── faults ───
@@ -276,9 +238,9 @@ export class AsyncPager extends PagerCore {
     const bytes = Math.min(count * this.pageSize, this.length - start);
     const buffer = this.buffer(Math.max(0, Math.min(bytes, this.sourceSize - position)));
     // Pages written back but not yet confirmed are newer than the source: they go over what it returns.
-    const newer: [number, WriteBack][] = [];
+    const newer: [number, Uint8Array][] = [];
     for (let i = 0; i < count; i++) {
-      const queued = this.unwritten.get(page + i);
+      const queued = this.writeBacks.newest(page + i);
       if (queued) newer.push([i, queued]);
     }
     const load: Load = { page, count, done: Promise.resolve() };
@@ -290,10 +252,7 @@ export class AsyncPager extends PagerCore {
         const at = this.memory.frameBase + frame * this.pageSize;
         heap.set(buffer, at);
         heap.fill(0, at + buffer.length, at + count * this.pageSize);
-        for (const [i, queued] of newer) {
-          const from = (page + i - queued.page) * this.pageSize;
-          heap.set(queued.bytes.subarray(from, from + this.pageSize), at + i * this.pageSize);
-        }
+        for (const [i, queued] of newer) heap.set(queued, at + i * this.pageSize);
         this.completePages(frame, count, count * this.pageSize);
         if (this.spare.length < SPARE_BUFFERS) this.spare.push(buffer.buffer as ArrayBuffer); // the source is done with it
       },
@@ -343,58 +302,9 @@ export class AsyncPager extends PagerCore {
     const start = page * this.pageSize;
     const at = this.memory.frameBase + frame * this.pageSize;
     const length = Math.max(0, Math.min(count * this.pageSize, this.length - start, this.sourceSize - this.sourceOffset - start));
-    const queued: WriteBack = { page, count, bytes: this.memory.heap.slice(at, at + count * this.pageSize), length };
+    const bytes = this.memory.heap.slice(at, at + count * this.pageSize);
     this.meta.cleaned(frame, count);
-    return this.enqueue(queued);
-  }
-
-  /** Writes go one after another, so a page's later copy always lands after its earlier one. */
-  private enqueue(queued: WriteBack): Promise<void> {
-    for (let i = 0; i < queued.count; i++) this.unwritten.set(queued.page + i, queued);
-    const written = this.writeChain.then(() => this.writeOut(queued));
-    this.writeChain = written.catch(ignore);
-    return written;
-  }
-
-  private async writeOut(queued: WriteBack): Promise<void> {
-    const position = this.sourceOffset + queued.page * this.pageSize;
-    try {
-      for (let done = 0; done < queued.length; ) {
-        const wrote = await this.source.write!(queued.bytes.subarray(done, queued.length), position + done);
-        this.counters.requests++;
-        if (!(wrote > 0)) throw sourceFailed(`the page source wrote nothing at position ${position + done}`, {});
-        done += wrote;
-      }
-    } catch (error) {
-      this.failedWrites.add(queued);
-      throw error;
-    }
-    this.counters.bytesWritten += queued.length;
-    this.failedWrites.delete(queued);
-    for (let i = 0; i < queued.count; i++) {
-      if (this.unwritten.get(queued.page + i) === queued) this.unwritten.delete(queued.page + i);
-    }
-  }
-
-  /** Queues the write-backs that failed before again, for the pages they are still the latest copy of. */
-  private retryFailed(): Promise<void>[] {
-    const retries: Promise<void>[] = [];
-    for (const failed of this.failedWrites) {
-      this.failedWrites.delete(failed);
-      for (let i = 0; i < failed.count; ) {
-        if (this.unwritten.get(failed.page + i) !== failed) {
-          i++;
-          continue;
-        }
-        let count = 1;
-        while (i + count < failed.count && this.unwritten.get(failed.page + i + count) === failed) count++;
-        const from = i * this.pageSize;
-        const length = Math.max(0, Math.min(count * this.pageSize, failed.length - from));
-        retries.push(this.enqueue({ page: failed.page + i, count, bytes: failed.bytes.subarray(from, from + count * this.pageSize), length }));
-        i += count;
-      }
-    }
-    return retries;
+    return this.writeBacks.queue(page, bytes, length);
   }
 
   /**
@@ -404,7 +314,7 @@ export class AsyncPager extends PagerCore {
   async flush(offset: number, length: number): Promise<void> {
     const runs = this.meta.collectDirty(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
     const out = this.memory.out;
-    const writes = this.retryFailed();
+    const writes = this.writeBacks.retryFailed();
     for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) writes.push(this.queueWriteBack(out[i], out[i + 1], out[i + 2]));
     await Promise.all(writes);
     await this.source.sync?.();
@@ -472,13 +382,13 @@ export class AsyncPager extends PagerCore {
 
   protected async leaseCopy(offset: number, target: Uint8Array): Promise<number> {
     let done = 0;
-    await this.enter();
+    await this.gate.enter();
     try {
       await this.drive(() => (done = copyOut(this, offset, target, done)) === target.length, () => {
         if (this.released) throw closed();
       });
     } finally {
-      this.leave();
+      this.gate.leave();
     }
     return target.length;
   }
@@ -492,7 +402,7 @@ export class AsyncPager extends PagerCore {
     if (--this.refs > 0) return;
     this.released = true;
     this.memory.release(this.pageSize, this.abandoned);
-    this.sourceClosed = this.writeChain.then(async () => {
+    this.sourceClosed = this.writeBacks.settled.then(async () => {
       await this.source.close?.();
     });
     this.sourceClosed.catch(ignore); // reported by the map's close(); a stream's last release has nobody to tell

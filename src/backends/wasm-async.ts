@@ -103,12 +103,12 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
   /** Runs a call: admitted once open, not aborted and no resize runs; `body` validates its arguments first. */
   private async call<T>(body: () => T | Promise<T>): Promise<T> {
     this.checkLive();
-    await this.pager.enter();
+    await this.pager.gate.enter();
     try {
       this.checkLive();
       return await body();
     } finally {
-      this.pager.leave();
+      this.pager.gate.leave();
     }
   }
 
@@ -291,7 +291,7 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
 
   private async closeNow(): Promise<void> {
     if (this.isClosed) return;
-    await this.pager.settled();
+    await this.pager.gate.settled();
     if (this.access === 'write' && this.length > 0 && !this.isClosed) await this.pager.flush(0, this.length);
     if (this.isClosed) return;
     this.isClosed = true;
