@@ -137,7 +137,7 @@ export class AsyncPager extends PagerCore {
     if (!skipRead) {
       let run = 1;
       while (run < maxCount && this.meta.peek(page + run) < 0) run++;
-      want = Math.min(this.faultCap(), run + this.readAhead.next(page, run));
+      want = Math.min(this.faultCap(), run + Math.min(this.readAhead.next(page, run), this.roomAhead()));
     }
     const count = this.reserve(page, want);
     if (count === 0) return 0;
@@ -181,10 +181,15 @@ export class AsyncPager extends PagerCore {
     for (let windows = 0; windows < 2 && this.loads.size < READS_AHEAD; windows++) {
       const page = this.triggerNext;
       if (page * this.pageSize >= this.length || this.meta.peek(page) >= 0) break;
-      const want = Math.min(this.faultCap(), 1 + this.readAhead.next(page, 1));
+      const want = Math.min(this.faultCap(), 1 + this.readAhead.next(page, 1), this.roomAhead());
       if (want <= 1) break;
-      const pending = this.pending; // a prefetch is nobody's to wait for
-      const count = this.reserve(page, want);
+      const pending = this.pending; // a prefetch is nobody's to wait for, and never fails a call
+      let count = 0;
+      try {
+        count = this.reserve(page, want);
+      } catch {
+        // every frame is pinned: no room to read ahead
+      }
       this.pending = pending;
       if (count === 0) break;
       if (first < 0) first = page;
@@ -192,6 +197,11 @@ export class AsyncPager extends PagerCore {
       void this.startLoad(this.memory.regs[REG_FRAME], page, count);
     }
     if (first >= 0) this.trigger = first;
+  }
+
+  /** Pages read ahead take at most a quarter of the frames not pinned by a 'copy' map's changes. */
+  private roomAhead(): number {
+    return this.identity ? Infinity : (this.memory.frameCount - this.meta.pinnedCount()) >> 2;
   }
 
   /** One read brings in at most MAX_READ_AHEAD_BYTES, and at most half the frames of a windowed map. */

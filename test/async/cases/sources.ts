@@ -78,6 +78,20 @@ export const sourceCases: AsyncCase[] = [
     },
   },
   {
+    name: "a 'copy' map with all but two frames pinned still reads sequentially and at random",
+    async run(f, t) {
+      const bytes = pattern(64 * PAGE, 16);
+      const map = await f.open(new Blob([bytes as BlobPart]), { access: 'copy', pageSize: PAGE, maxResident: 16 * PAGE });
+      await map.fill(1, 0, 14 * PAGE); // 14 of 16 frames pinned
+      await t.rejectsCode(map.write(ascii('x'), 20 * PAGE), 'ERR_MMAP_NO_MEMORY', 'one more pin');
+      for (let offset = 14 * PAGE; offset < bytes.length; offset += 1000) {
+        t.equal(await map.read(offset, 1000), bytes.subarray(offset, offset + 1000), `read at ${offset}`);
+      }
+      t.equal(await map.read(3 * PAGE, 10), new Uint8Array(10).fill(1), 'the pinned pages');
+      await map.close();
+    },
+  },
+  {
     name: 'a page evicted while its write-back is in flight is read back with its changes',
     async run(f, t) {
       const source = memorySource(pattern(16 * PAGE, 13));
