@@ -63,7 +63,8 @@ export async function openMapAsync(target: AsyncMapTarget, options?: AsyncMapOpt
     source = guardedSource(classified.source, guard);
   }
   try {
-    return await wasm.openAsync(source, { ...opts, signal });
+    // The HTTP source aborts its requests when closed, so its reads may land in the frames.
+    return await wasm.openAsync(source, { ...opts, signal, readsIntoFrames: classified.kind === 'http' });
   } catch (error) {
     // A source the library opened is closed again; the caller's own source stays the caller's.
     if (classified.kind !== 'source') await source.close?.().catch(() => undefined);

@@ -81,9 +81,15 @@ export class AsyncPager extends PagerCore {
   /** Resolves once the source is closed (after the last reference is dropped). */
   sourceClosed: Promise<void> | undefined;
 
+  /**
+   * @param readsIntoFrames the source stops writing into a read's buffer once the
+   *   read has settled or the source is closed (the HTTP source aborts its requests),
+   *   so reads may land in the frames themselves: one copy fewer.
+   */
   constructor(
     readonly source: AsyncPageSource,
     options: PagerOptions,
+    private readonly readsIntoFrames = false,
   ) {
     super(options);
     this.writeBacks = new WriteBackQueue(source, this.pageSize, this.sourceOffset, this.counters);
@@ -246,7 +252,9 @@ export class AsyncPager extends PagerCore {
     const start = page * this.pageSize;
     const position = this.sourceOffset + start;
     const bytes = Math.min(count * this.pageSize, this.length - start);
-    const buffer = this.buffer(Math.max(0, Math.min(bytes, this.sourceSize - position)));
+    const readable = Math.max(0, Math.min(bytes, this.sourceSize - position));
+    const at = this.memory.frameBase + frame * this.pageSize;
+    const buffer = this.readsIntoFrames ? this.memory.heap.subarray(at, at + readable) : this.buffer(readable);
     // Pages written back but not yet confirmed are newer than the source: they go over what it returns.
     const newer: [number, Uint8Array][] = [];
     for (let i = 0; i < count; i++) {
@@ -259,12 +267,13 @@ export class AsyncPager extends PagerCore {
         this.loads.delete(load);
         if (this.released) return;
         const heap = this.memory.heap;
-        const at = this.memory.frameBase + frame * this.pageSize;
-        heap.set(buffer, at);
+        if (!this.readsIntoFrames) {
+          heap.set(buffer, at);
+          if (this.spare.length < SPARE_BUFFERS) this.spare.push(buffer.buffer as ArrayBuffer); // the source is done with it
+        }
         heap.fill(0, at + buffer.length, at + count * this.pageSize);
         for (const [i, queued] of newer) heap.set(queued, at + i * this.pageSize);
         this.completePages(frame, count, count * this.pageSize);
-        if (this.spare.length < SPARE_BUFFERS) this.spare.push(buffer.buffer as ArrayBuffer); // the source is done with it
       },
       (error: unknown) => {
         this.loads.delete(load);
@@ -278,9 +287,10 @@ export class AsyncPager extends PagerCore {
   }
 
   /**
-   * A buffer for a source read: bodies arrive in their own buffer, never in the
-   * frames, so a read that outlives the map cannot write into memory another map
-   * uses by then. Buffers of completed reads are kept for the next ones.
+   * A buffer for a source read that may outlive the map (see readsIntoFrames):
+   * then bodies arrive in their own buffer, never in the frames, so they cannot
+   * land in memory another map uses by then. Buffers of completed reads are kept
+   * for the next ones.
    */
   private buffer(length: number): Uint8Array {
     let best = -1;
@@ -411,11 +421,16 @@ export class AsyncPager extends PagerCore {
   unref(): void {
     if (--this.refs > 0) return;
     this.released = true;
-    this.memory.release(this.pageSize, this.abandoned);
+    const reads = [...this.loads].map((load) => load.done.catch(ignore));
+    if (!this.readsIntoFrames || reads.length === 0) this.memory.release(this.pageSize, this.abandoned);
     this.sourceClosed = this.writeBacks.settled.then(async () => {
       await this.source.close?.();
     });
     this.sourceClosed.catch(ignore); // reported by the map's close(); a stream's last release has nobody to tell
+    // Reads into the frames stop once the source is closed; only then may the memory go to another map.
+    if (this.readsIntoFrames && reads.length > 0) {
+      void Promise.allSettled([this.sourceClosed, ...reads]).then(() => this.memory.release(this.pageSize, this.abandoned));
+    }
   }
 
   /** The map was garbage-collected without close(): its views may still alias the frames. */

@@ -48,6 +48,8 @@ import { mapRange } from './wasm-pager-core.js';
 export interface AsyncOpenOptions extends NormalizedOptions {
   /** Aborting fails every later call of the map (its source rejects the pending ones). */
   signal?: AbortSignal;
+  /** The source never writes into a read's buffer after the read settled or the source closed (the HTTP source). */
+  readsIntoFrames?: boolean;
 }
 
 /** A map dropped without close() closes its source; a failing close has nobody to report to. */
@@ -327,7 +329,7 @@ export async function openAsyncWasmMap(source: AsyncPageSource, options: AsyncOp
     sourceSize = range.growTo;
   }
   try {
-    const pager = new AsyncPager(source, { ...options, offset: range.offset, length: range.length, sourceSize });
+    const pager = new AsyncPager(source, { ...options, offset: range.offset, length: range.length, sourceSize }, options.readsIntoFrames);
     return new AsyncWasmMap(pager, options.access, options.signal);
   } catch (error) {
     if (sourceSize !== range.size) await source.truncate!(range.size); // a grown source is cut back when the map cannot be made
