@@ -186,7 +186,12 @@ export const remoteCases: AsyncCase[] = [
       }
       const mark = await f.mark();
       t.equal(await map.read(2 * pageSize, 100), bytes.subarray(2 * pageSize, 2 * pageSize + 100), 'an evicted page');
-      t.equal((await f.requests(mark)).length, 1, 'fetched again');
+      // (read-ahead of the loop above may still be under way: count only requests for this page)
+      const again = (await f.requests(mark)).filter((r) => {
+        const match = /^bytes=(\d+)-(\d+)$/.exec(r.range);
+        return match !== null && Number(match[1]) <= 2 * pageSize && Number(match[2]) >= 2 * pageSize;
+      });
+      t.equal(again.length, 1, 'fetched again');
       const stats = map.stats();
       t.equal(stats.evictions > 0 && stats.faults > 20, true, `evictions ${stats.evictions}, faults ${stats.faults}`);
       await map.close();
