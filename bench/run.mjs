@@ -14,10 +14,11 @@ const reps = Number(flag('reps', 7));
 const only = flag('only', undefined);
 const write = args.includes('--write');
 
-const { openMap, detectBackend } = await import(join(ROOT, 'dist/entries/node.js'));
+const { openMap, openMapAsync, detectBackend } = await import(join(ROOT, 'dist/entries/node.js'));
 const groups = {
   native: async () => (await import('./native.mjs')).nativeGroups({ openMap, reps }),
   wasm: async () => (await import('./wasm.mjs')).wasmGroups({ openMap, reps }),
+  remote: async () => (await import('./remote.mjs')).remoteGroups({ openMapAsync, reps }),
 };
 
 const facts = machine();

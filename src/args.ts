@@ -5,7 +5,7 @@
  * values beyond the allowed range are ERR_OUT_OF_RANGE.
  */
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js';
-import type { Access, Advice, BackendChoice, MapOptions, Needle, SharedOptions, Whence } from './types.js';
+import type { Access, Advice, AsyncMapOptions, BackendChoice, MapOptions, Needle, SharedOptions, Whence } from './types.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -99,9 +99,66 @@ export function toTargetBytes(target: unknown, name = 'target'): Uint8Array {
   throw invalidArgType(name, 'an instance of ArrayBufferView (a typed array, DataView or Buffer)', target);
 }
 
+/** fill()'s arguments: the byte and the range it sets, which must lie inside the map (writes never clip). */
+export function fillRange(value: unknown, offset: unknown, length: unknown, byteLength: number): { byte: number; start: number; count: number } {
+  const byte = checkByte('value', value);
+  const start = optionalOffset('offset', offset, byteLength, 0);
+  const count = length === undefined ? byteLength - start : exactLength('length', length, start, byteLength);
+  return { byte, start, count };
+}
+
+/** move()'s arguments: both ranges must lie inside the map. */
+export function moveRange(dest: unknown, src: unknown, count: unknown, byteLength: number): { to: number; from: number; n: number } {
+  const to = checkOffset('dest', dest, byteLength);
+  const from = checkOffset('src', src, byteLength);
+  const n = exactLength('count', count, Math.max(to, from), byteLength);
+  return { to, from, n };
+}
+
+/**
+ * find()/rfind()'s arguments, with Python's answers where no search is needed:
+ * `start > end` is −1, an empty needle is found at `start` (rfind: at `end`), a
+ * needle longer than the range is −1. Else the needle's bytes and the range.
+ */
+export function searchRange(needle: unknown, start: unknown, end: unknown, byteLength: number, backward: boolean): number | { needle: Uint8Array; from: number; to: number } {
+  const bytes = toNeedle(needle);
+  const from = optionalOffset('start', start, byteLength, 0);
+  const to = optionalOffset('end', end, byteLength, byteLength);
+  if (from > to) return -1;
+  if (bytes.length === 0) return backward ? to : from;
+  if (bytes.length > to - from) return -1;
+  return { needle: bytes, from, to };
+}
+
 export function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
   return value;
+}
+
+/** The options openMapAsync() adds to openMap()'s, validated (the HTTP source checks the headers' contents). */
+export interface AsyncOptions {
+  headers: HeadersInit | undefined;
+  fetch: typeof globalThis.fetch | undefined;
+  signal: AbortSignal | undefined;
+  timeout: number | undefined;
+}
+
+/** Largest `timeout`: setTimeout's limit (2^31 − 1 ms). */
+export const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** Validates openMapAsync()'s own options; call after normalizeOptions(), which checked `options` is an object. */
+export function normalizeAsyncOptions(options: unknown): AsyncOptions {
+  const o = (options ?? {}) as AsyncMapOptions;
+  const { headers, fetch, signal, timeout } = o;
+  if (headers !== undefined && (headers === null || typeof headers !== 'object')) {
+    throw invalidArgType('options.headers', 'an object (Headers, a record or an array of pairs)', headers);
+  }
+  if (fetch !== undefined && typeof fetch !== 'function') throw invalidArgType('options.fetch', 'of type function', fetch);
+  const isSignal = (value: unknown) =>
+    value !== null && typeof value === 'object' && typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function';
+  if (signal !== undefined && !isSignal(signal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  return { headers, fetch, signal, timeout: timeout === undefined ? undefined : checkInteger('options.timeout', timeout, 0, MAX_TIMEOUT) };
 }
 
 /** `openMap()` options after validation, with every default filled in. */

@@ -4,26 +4,38 @@
  */
 import { MAX_VIEW_LENGTH, WHENCES, checkByte, checkInteger, checkOneOf, clippedLength, integerError, toBytes } from './args.js';
 import { closed, outOfRange, readOnly } from './errors.js';
-import type { MapCursor, MemoryMap, Whence } from './types.js';
+import type { Access, MapCursor, MemoryMap, Whence } from './types.js';
 
-const NEWLINE = 0x0a;
+export const NEWLINE = 0x0a;
 /** lines() copies the map in chunks of this size; consecutive lines share a chunk's buffer. */
 export const LINE_CHUNK = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 
 
-export class Cursor implements MapCursor {
+/** What a cursor needs of its map besides reading and writing: the sync and async maps both have it. */
+export interface CursorMap {
+  readonly closed: boolean;
+  readonly byteLength: number;
+  readonly access: Access;
+}
+
+/**
+ * The half of a cursor that never touches the bytes: the position, seek(), and
+ * the checks each read and write makes first. Cursor (here) and AsyncCursor
+ * (async-cursor.ts) add the reads and writes.
+ */
+export class CursorPosition<M extends CursorMap = CursorMap> {
   /** The position; may exceed byteLength after a shrinking resize (reads then return nothing). */
   pos: number;
 
   constructor(
-    readonly map: MemoryMap,
+    readonly map: M,
     position: number,
   ) {
     this.pos = position;
   }
 
-  private checkOpen(): void {
+  protected checkOpen(): void {
     if (this.map.closed) throw closed();
   }
 
@@ -51,14 +63,47 @@ export class Cursor implements MapCursor {
     return target;
   }
 
-  read(length?: number): Uint8Array {
+  /** Checks a read of `length` (undefined: to the end) and returns how many bytes it reads. */
+  protected readLength(length: number | undefined): number {
     this.checkOpen();
     const end = this.map.byteLength;
     if (this.pos >= end) {
       if (length !== undefined) checkInteger('length', length);
-      return new Uint8Array(0);
+      return 0;
     }
-    const count = clippedLength(length, this.pos, end, MAX_VIEW_LENGTH);
+    return clippedLength(length, this.pos, end, MAX_VIEW_LENGTH);
+  }
+
+  private checkWritable(what: string): void {
+    this.checkOpen();
+    if (this.map.access === 'read') throw readOnly(what);
+  }
+
+  /** Checks a write of `data` at the position and returns its bytes. */
+  protected writeBytes(data: Uint8Array | string): Uint8Array {
+    this.checkWritable('cursor.write()');
+    const bytes = toBytes('data', data);
+    if (this.pos > this.map.byteLength) {
+      throw outOfRange('position', this.pos, `<= ${this.map.byteLength} to write`);
+    }
+    return bytes;
+  }
+
+  /** Checks a writeByte() at the position and returns the byte. */
+  protected writeByteValue(value: number): number {
+    this.checkWritable('cursor.writeByte()');
+    const byte = checkByte('value', value);
+    if (this.pos >= this.map.byteLength) {
+      throw outOfRange('position', this.pos, `< ${this.map.byteLength} to write a byte`);
+    }
+    return byte;
+  }
+}
+
+export class Cursor extends CursorPosition<MemoryMap> implements MapCursor {
+  read(length?: number): Uint8Array {
+    const count = this.readLength(length);
+    if (count === 0) return new Uint8Array(0);
     const bytes = this.map.read(this.pos, count);
     this.pos += bytes.length;
     return bytes;
@@ -75,10 +120,7 @@ export class Cursor implements MapCursor {
     const end = this.map.byteLength;
     if (this.pos >= end) return new Uint8Array(0);
     const newline = this.map.find(NEWLINE, this.pos);
-    const stop = newline === -1 ? end : newline + 1;
-    const line = this.map.read(this.pos, stop - this.pos);
-    this.pos = stop;
-    return line;
+    return this.read((newline === -1 ? end : newline + 1) - this.pos);
   }
 
   lines(): IterableIterator<Uint8Array> {
@@ -86,29 +128,14 @@ export class Cursor implements MapCursor {
     return new LineIterator(this);
   }
 
-  private checkWritable(what: string): void {
-    this.checkOpen();
-    if (this.map.access === 'read') throw readOnly(what);
-  }
-
   write(data: Uint8Array | string): number {
-    this.checkWritable('cursor.write()');
-    const bytes = toBytes('data', data);
-    if (this.pos > this.map.byteLength) {
-      throw outOfRange('position', this.pos, `<= ${this.map.byteLength} to write`);
-    }
-    const written = this.map.write(bytes, this.pos);
+    const written = this.map.write(this.writeBytes(data), this.pos);
     this.pos += written;
     return written;
   }
 
   writeByte(value: number): void {
-    this.checkWritable('cursor.writeByte()');
-    const byte = checkByte('value', value);
-    if (this.pos >= this.map.byteLength) {
-      throw outOfRange('position', this.pos, `< ${this.map.byteLength} to write a byte`);
-    }
-    this.map.setUint8(this.pos, byte);
+    this.map.setUint8(this.pos, this.writeByteValue(value));
     this.pos += 1;
   }
 }
@@ -126,45 +153,57 @@ export function scanNewlines(bytes: Uint8Array, ends: Int32Array): number {
 }
 
 /**
- * Yields the lines readLine() would, from copies taken LINE_CHUNK bytes at a time:
- * one call per chunk copies it and finds every line end in it (a memchr or SIMD scan
- * where the backend has one), so each line costs only a subarray. A line longer than
- * a chunk is read on its own.
+ * The chunk that lines() has copied and the line ends found in it: lines are
+ * `subarray`s of it, so each costs no copy of its own. Shared by the sync and
+ * the async line iterators, which only differ in how a chunk is filled.
  */
-class LineIterator implements IterableIterator<Uint8Array> {
-  private chunk = EMPTY;
+export class LineChunks {
+  private chunk: Uint8Array = EMPTY;
   /** Map offset of chunk[0]. */
   private chunkOffset = 0;
   /** Indexes of the '\n' bytes in chunk, and how many there are. */
-  private readonly ends = new Int32Array(LINE_CHUNK);
+  readonly ends = new Int32Array(LINE_CHUNK);
   private count = 0;
   /** The next entry of `ends` to use. */
   private next_ = 0;
+  /** Where the line that next() is about started. */
+  private lineStart = 0;
 
-  constructor(private readonly cursor: Cursor) {}
-
-  [Symbol.iterator](): IterableIterator<Uint8Array> {
-    return this;
+  /** A buffer for the chunk at `start` of a map of `end` bytes. */
+  static buffer(start: number, end: number): Uint8Array {
+    return new Uint8Array(Math.min(LINE_CHUNK, end - start));
   }
 
-  next(): IteratorResult<Uint8Array> {
-    const cursor = this.cursor;
-    const map = cursor.map;
-    if (map.closed) throw closed();
-    const start = cursor.pos;
-    const end = map.byteLength;
-    if (start >= end) return { done: true, value: undefined };
-    let line = this.lineInChunk(start, end);
-    if (line === undefined) {
-      this.refill(start, end);
-      line = this.lineInChunk(start, end) ?? this.longLine(start, end);
-    }
-    cursor.pos = start + line.length;
+  /**
+   * The cursor's next line when the current chunk holds all of it; else the range
+   * of the chunk to copy next; undefined at the end of the map.
+   * @throws {MmapError} ERR_MMAP_CLOSED
+   */
+  next(cursor: CursorPosition): Uint8Array | { start: number; end: number } | undefined {
+    if (cursor.map.closed) throw closed();
+    const start = (this.lineStart = cursor.pos);
+    const end = cursor.map.byteLength;
+    if (start >= end) return undefined;
+    return this.lineAt(start, end) ?? { start, end };
+  }
+
+  /** The iterator's result for `line` (undefined: done), which the cursor moves past. */
+  step(cursor: CursorPosition, line: Uint8Array | undefined): IteratorResult<Uint8Array> {
+    if (line === undefined) return { done: true, value: undefined };
+    cursor.pos = this.lineStart + line.length;
     return { done: false, value: line };
   }
 
+  /** `chunk` now holds the bytes at `start`, with `count` line ends in `ends`. */
+  use(chunk: Uint8Array, start: number, count: number): void {
+    this.chunk = chunk;
+    this.chunkOffset = start;
+    this.count = count;
+    this.next_ = 0;
+  }
+
   /** The line at `start` if the current chunk holds all of it. */
-  private lineInChunk(start: number, end: number): Uint8Array | undefined {
+  lineAt(start: number, end: number): Uint8Array | undefined {
     const from = start - this.chunkOffset;
     const valid = Math.min(this.chunk.length, end - this.chunkOffset);
     if (from < 0 || from >= valid) return undefined;
@@ -190,26 +229,34 @@ class LineIterator implements IterableIterator<Uint8Array> {
     }
     return lo;
   }
+}
+
+/**
+ * Yields the lines readLine() would, from copies taken LINE_CHUNK bytes at a time:
+ * one call per chunk copies it and finds every line end in it (a memchr or SIMD scan
+ * where the backend has one), so each line costs only a subarray. A line longer than
+ * a chunk is read on its own.
+ */
+class LineIterator implements IterableIterator<Uint8Array> {
+  private readonly chunks = new LineChunks();
+
+  constructor(private readonly cursor: Cursor) {}
+
+  [Symbol.iterator](): IterableIterator<Uint8Array> {
+    return this;
+  }
+
+  next(): IteratorResult<Uint8Array> {
+    const next = this.chunks.next(this.cursor);
+    if (!next || next instanceof Uint8Array) return this.chunks.step(this.cursor, next);
+    this.refill(next.start, next.end);
+    return this.chunks.step(this.cursor, this.chunks.lineAt(next.start, next.end) ?? this.cursor.readLine());
+  }
 
   private refill(start: number, end: number): void {
     const map = this.cursor.map as LineSource;
-    const chunk = new Uint8Array(Math.min(LINE_CHUNK, end - start));
-    if (map[COPY_LINES]) {
-      this.count = map[COPY_LINES](start, chunk, this.ends);
-    } else {
-      map.readInto(chunk, start);
-      this.count = scanNewlines(chunk, this.ends);
-    }
-    this.chunk = chunk;
-    this.chunkOffset = start;
-    this.next_ = 0;
-  }
-
-  /** A line longer than a chunk: found and copied whole. */
-  private longLine(start: number, end: number): Uint8Array {
-    const map = this.cursor.map;
-    const newline = map.find(NEWLINE, start);
-    const stop = newline === -1 ? end : newline + 1;
-    return map.read(start, stop - start);
+    const chunk = LineChunks.buffer(start, end);
+    const ends = this.chunks.ends;
+    this.chunks.use(chunk, start, map[COPY_LINES] ? map[COPY_LINES](start, chunk, ends) : (map.readInto(chunk, start), scanNewlines(chunk, ends)));
   }
 }

@@ -2,12 +2,14 @@
 export { openMap, detectBackend } from './open.js';
 export { openShared, unlinkShared } from './shared.js';
 export { SeqLock } from './seqlock.js';
+export { openMapAsync } from './open-async.js';
 export { MmapError } from './errors.js';
 export type { MmapErrorCode, Permission, UnsupportedReason } from './errors.js';
 export type {
   Access,
   Advice,
   AsyncMapCursor,
+  AsyncMapTarget,
   AsyncMapOptions,
   AsyncMemoryMap,
   AsyncPageSource,

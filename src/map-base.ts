@@ -7,51 +7,39 @@
 import {
   MAX_VIEW_LENGTH,
   ADVICES,
-  checkByte,
   checkOffset,
   checkOneOf,
   clippedLength,
-  exactLength,
+  fillRange,
   integerError,
+  moveRange,
   optionalOffset,
+  searchRange,
   toBytes,
-  toNeedle,
   toTargetBytes,
   checkInteger,
 } from './args.js';
-import { closed, invalidArgType, outOfRange, readOnly, unstableView } from './errors.js';
+import { closed, invalidArgType, outOfRange, readOnly } from './errors.js';
 import { COPY_LINES, Cursor, scanNewlines } from './cursor.js';
+import { MapReader } from './map-reader.js';
 import { streamFrom, type Lease } from './stream.js';
-import type { Access, Advice, BackendName, MapCursor, MapStats, MemoryMap, Needle, Residency } from './types.js';
+import type { Access, Advice, MapCursor, MapStats, MemoryMap, Needle, Residency } from './types.js';
 
 /** `Symbol.dispose` where the runtime has it, else the key Node's polyfills use. */
 export const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('nodejs.dispose')) as typeof Symbol.dispose;
 export const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
   (Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose')) as typeof Symbol.asyncDispose;
 
-export abstract class MapBase implements MemoryMap {
-  abstract readonly backend: BackendName;
-  readonly access: Access;
-  /** Bytes mapped; only resize() changes it. */
-  protected length: number;
-  protected isClosed = false;
-  /**
-   * The DataView that typed access uses; `typedIndex()` points it at the bytes
-   * and returns the index to use. Backends set it before returning.
-   */
-  protected typed!: DataView;
+export abstract class MapBase extends MapReader implements MemoryMap {
   /** Set by `typedIndex(…, true)` when a setter's bytes went to scratch and must be copied back. */
   protected typedPending = false;
 
   protected constructor(access: Access, byteLength: number) {
-    this.access = access;
-    this.length = byteLength;
+    super(access, byteLength);
   }
 
   // ─── hooks: arguments are validated and in range when these are called ───
 
-  /** Whether view() aliases stay valid until resize()/close(). */
-  abstract get stableViews(): boolean;
   /** Copies [offset, offset + target.length) of the map into target. */
   protected abstract copyOut(offset: number, target: Uint8Array): void;
   /** A new Uint8Array holding a copy of [offset, offset + length). */
@@ -77,14 +65,6 @@ export abstract class MapBase implements MemoryMap {
   protected abstract findRange(needle: Uint8Array, start: number, end: number): number;
   /** Last such match, or −1. */
   protected abstract rfindRange(needle: Uint8Array, start: number, end: number): number;
-  /** A zero-copy alias of [offset, offset + length); only called where stableViews is true. */
-  protected abstract viewRange(offset: number, length: number): Uint8Array;
-  /**
-   * Points `this.typed` at the `size` bytes at `offset` and returns their index in
-   * it. With `forWrite`, the bytes will be stored to; a backend that stages them in
-   * scratch sets `typedPending` and copies them back in `typedCommit()`.
-   */
-  protected abstract typedIndex(offset: number, size: number, forWrite: boolean): number;
   protected typedCommit(_offset: number, _size: number): void {}
   protected abstract flushRange(offset: number, length: number): void;
   protected abstract flushRangeAsync(offset: number, length: number): Promise<void>;
@@ -97,36 +77,12 @@ export abstract class MapBase implements MemoryMap {
   /** Releases the map's resources; 'write' maps have been flushed already. */
   protected abstract release(): void;
 
-  // ─── state ───
-
-  get byteLength(): number {
-    return this.length;
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
-  protected checkOpen(): void {
-    if (this.isClosed) throw closed();
-  }
-
   protected checkWritable(what: string): void {
     if (this.isClosed) throw closed();
     if (this.access === 'read') throw readOnly(what);
   }
 
   // ─── reading ───
-
-  at(index: number): number | undefined {
-    this.checkOpen();
-    if (typeof index !== 'number') throw invalidArgType('index', 'of type number', index);
-    if (!Number.isSafeInteger(index)) throw outOfRange('index', index, 'a safe integer');
-    const offset = index < 0 ? this.length + index : index;
-    if (offset < 0 || offset >= this.length) return undefined;
-    const i = this.typedIndex(offset, 1, false);
-    return this.typed.getUint8(i);
-  }
 
   read(offset: number, length?: number): Uint8Array {
     this.checkOpen();
@@ -144,15 +100,6 @@ export abstract class MapBase implements MemoryMap {
     return count;
   }
 
-  /** Validates a typed access of `size` bytes at `offset` and returns its index in `this.typed`. */
-  protected locate(offset: number, size: number): number {
-    if (this.isClosed) throw closed();
-    if (typeof offset === 'number' && offset >= 0 && offset + size <= this.length && Number.isInteger(offset)) {
-      return this.typedIndex(offset, size, false);
-    }
-    throw integerError('offset', offset, 0, Math.max(0, this.length - size));
-  }
-
   protected locateWrite(offset: number, size: number, value: unknown, kind: 'number' | 'bigint'): number {
     this.checkWritable('A typed setter');
     if (!(typeof offset === 'number' && offset >= 0 && offset + size <= this.length && Number.isInteger(offset))) {
@@ -167,47 +114,6 @@ export abstract class MapBase implements MemoryMap {
       this.typedPending = false;
       this.typedCommit(offset, size);
     }
-  }
-
-  getUint8(offset: number): number {
-    const i = this.locate(offset, 1);
-    return this.typed.getUint8(i);
-  }
-  getInt8(offset: number): number {
-    const i = this.locate(offset, 1);
-    return this.typed.getInt8(i);
-  }
-  getUint16(offset: number, littleEndian?: boolean): number {
-    const i = this.locate(offset, 2);
-    return this.typed.getUint16(i, littleEndian);
-  }
-  getInt16(offset: number, littleEndian?: boolean): number {
-    const i = this.locate(offset, 2);
-    return this.typed.getInt16(i, littleEndian);
-  }
-  getUint32(offset: number, littleEndian?: boolean): number {
-    const i = this.locate(offset, 4);
-    return this.typed.getUint32(i, littleEndian);
-  }
-  getInt32(offset: number, littleEndian?: boolean): number {
-    const i = this.locate(offset, 4);
-    return this.typed.getInt32(i, littleEndian);
-  }
-  getFloat32(offset: number, littleEndian?: boolean): number {
-    const i = this.locate(offset, 4);
-    return this.typed.getFloat32(i, littleEndian);
-  }
-  getFloat64(offset: number, littleEndian?: boolean): number {
-    const i = this.locate(offset, 8);
-    return this.typed.getFloat64(i, littleEndian);
-  }
-  getBigUint64(offset: number, littleEndian?: boolean): bigint {
-    const i = this.locate(offset, 8);
-    return this.typed.getBigUint64(i, littleEndian);
-  }
-  getBigInt64(offset: number, littleEndian?: boolean): bigint {
-    const i = this.locate(offset, 8);
-    return this.typed.getBigInt64(i, littleEndian);
   }
 
   setUint8(offset: number, value: number): void {
@@ -261,14 +167,6 @@ export abstract class MapBase implements MemoryMap {
     this.commitTyped(offset, 8);
   }
 
-  view(offset?: number, length?: number): Uint8Array {
-    this.checkOpen();
-    const start = optionalOffset('offset', offset, this.length, 0);
-    const count = clippedLength(length, start, this.length, MAX_VIEW_LENGTH);
-    if (!this.stableViews) throw unstableView();
-    return this.viewRange(start, count);
-  }
-
   // ─── writing ───
 
   write(data: Uint8Array | string, offset: number): number {
@@ -284,17 +182,13 @@ export abstract class MapBase implements MemoryMap {
 
   fill(value: number, offset?: number, length?: number): void {
     this.checkWritable('fill()');
-    const byte = checkByte('value', value);
-    const start = optionalOffset('offset', offset, this.length, 0);
-    const count = length === undefined ? this.length - start : exactLength('length', length, start, this.length);
+    const { byte, start, count } = fillRange(value, offset, length, this.length);
     if (count > 0) this.fillRange(byte, start, count);
   }
 
   move(dest: number, src: number, count: number): void {
     this.checkWritable('move()');
-    const to = checkOffset('dest', dest, this.length);
-    const from = checkOffset('src', src, this.length);
-    const n = exactLength('count', count, Math.max(to, from), this.length);
+    const { to, from, n } = moveRange(dest, src, count, this.length);
     if (n > 0 && to !== from) this.moveRange(to, from, n);
   }
 
@@ -302,24 +196,14 @@ export abstract class MapBase implements MemoryMap {
 
   find(needle: Needle, start?: number, end?: number): number {
     this.checkOpen();
-    const bytes = toNeedle(needle);
-    const from = optionalOffset('start', start, this.length, 0);
-    const to = optionalOffset('end', end, this.length, this.length);
-    if (from > to) return -1;
-    if (bytes.length === 0) return from;
-    if (bytes.length > to - from) return -1;
-    return this.findRange(bytes, from, to);
+    const range = searchRange(needle, start, end, this.length, false);
+    return typeof range === 'number' ? range : this.findRange(range.needle, range.from, range.to);
   }
 
   rfind(needle: Needle, start?: number, end?: number): number {
     this.checkOpen();
-    const bytes = toNeedle(needle);
-    const from = optionalOffset('start', start, this.length, 0);
-    const to = optionalOffset('end', end, this.length, this.length);
-    if (from > to) return -1;
-    if (bytes.length === 0) return to;
-    if (bytes.length > to - from) return -1;
-    return this.rfindRange(bytes, from, to);
+    const range = searchRange(needle, start, end, this.length, true);
+    return typeof range === 'number' ? range : this.rfindRange(range.needle, range.from, range.to);
   }
 
   /** For cursor.lines(): the range is checked by the caller, the open state here. */

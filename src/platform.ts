@@ -5,7 +5,7 @@
  * branching on the runtime's name.
  */
 import type { NormalizedOptions, NormalizedSharedOptions } from './args.js';
-import type { Access, MemoryMap, PageSource, RuntimeName } from './types.js';
+import type { Access, AsyncMemoryMap, AsyncPageSource, MemoryMap, PageSource, RuntimeName } from './types.js';
 import { DEFAULT_MAX_RESIDENT } from './args.js';
 import { runtimeName } from './runtime.js';
 
@@ -37,6 +37,12 @@ export interface WasmBackend {
    * the caller still owns it.
    */
   open(source: PageSource, options: NormalizedOptions): MemoryMap;
+  /**
+   * The same for an asynchronous source (openMapAsync); `signal` fails the map's later
+   * calls once it aborts; `readsIntoFrames` says the source never writes into a read's
+   * buffer after the read settled or the source closed, so reads may target the frames.
+   */
+  openAsync(source: AsyncPageSource, options: NormalizedOptions & { signal?: AbortSignal; readsIntoFrames?: boolean }): Promise<AsyncMemoryMap>;
 }
 
 /** Opens files as page sources (node:fs positional reads and writes). */

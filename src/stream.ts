@@ -6,8 +6,8 @@
 
 /** A reader of a map's bytes that outlives close(); backends hand one out per stream. */
 export interface Lease {
-  /** Copies bytes at `offset` into `target`; returns how many (fewer at the map's current end). */
-  copyOut(offset: number, target: Uint8Array): number;
+  /** Copies bytes at `offset` into `target`; returns how many (fewer at the map's current end); asynchronous maps return a Promise. */
+  copyOut(offset: number, target: Uint8Array): number | Promise<number>;
   /** Gives the storage back; idempotent. */
   release(): void;
 }
@@ -28,19 +28,26 @@ export function streamFrom(lease: Lease, offset: number, length: number): Readab
   return new ReadableStream<Uint8Array>(
     {
       pull(controller) {
-        try {
-          const wanted = Math.min(STREAM_CHUNK, end - position);
-          const chunk = new Uint8Array(wanted);
-          const copied = wanted > 0 ? lease.copyOut(position, chunk) : 0;
+        const fail = (error: unknown) => {
+          release();
+          controller.error(error);
+        };
+        const wanted = Math.min(STREAM_CHUNK, end - position);
+        const chunk = new Uint8Array(wanted);
+        const deliver = (copied: number) => {
           position += copied;
           if (copied > 0) controller.enqueue(copied === wanted ? chunk : chunk.subarray(0, copied));
           if (copied < wanted || position >= end) {
             release();
             controller.close();
           }
+        };
+        try {
+          const copied = wanted > 0 ? lease.copyOut(position, chunk) : 0;
+          if (typeof copied === 'number') deliver(copied);
+          else return copied.then(deliver, fail);
         } catch (error) {
-          release();
-          controller.error(error);
+          fail(error);
         }
       },
       cancel() {

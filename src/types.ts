@@ -171,6 +171,7 @@ export interface AsyncMemoryMap extends AsyncDisposable {
   cursor(position?: number): AsyncMapCursor;
   flush(offset?: number, length?: number): Promise<void>;
   resize(newLength: number): Promise<void>;
+  advise(advice: Advice, offset?: number, length?: number): void;
   residency(): Residency;
   stats(): MapStats;
   stream(offset?: number, length?: number): ReadableStream<Uint8Array>;
@@ -196,6 +197,9 @@ export interface AsyncPageSource {
   sync?(): Promise<void>;
   close?(): Promise<void>;
 }
+
+/** What `openMapAsync()` accepts as its first argument: an http(s) URL or Request, a Blob or File, or an AsyncPageSource. */
+export type AsyncMapTarget = string | URL | Request | Blob | AsyncPageSource;
 
 /** What `openMap()` accepts as its first argument. */
 export type MapTarget = string | URL | number | Uint8Array | PageSource | FileSystemSyncAccessHandleLike;

@@ -1,150 +1,47 @@
 /**
- * Pager: the host half of the wasm pager. The metadata instance decides which
- * frame holds which page; this class resolves faults between wasm calls (reading
- * pages from the source straight into their frames, a run of adjacent missing
- * pages in one read) and writes dirty pages back. wasm-copy.ts and
- * wasm-search.ts move bytes through it. It outlives its map while a stream
- * holds a lease.
+ * Pager: the synchronous pager host, over a PageSource. It resolves faults
+ * before locate() returns (reading pages from the source straight into their
+ * frames, a run of adjacent missing pages in one read) and writes dirty pages
+ * back. The mechanism it shares with AsyncPager is PagerCore
+ * (wasm-pager-core.ts); wasm-copy.ts and wasm-search.ts move bytes through it.
+ * It outlives its map while a stream holds a lease.
  */
-import { MiB } from '../args.js';
-import { closed, noMemory, sourceFailed } from '../errors.js';
-import type { Lease } from '../stream.js';
-import type { Access, Advice, MapStats, PageSource } from '../types.js';
-import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode, type KernelExports, type PagerExports } from './wasm-abi.js';
-import { copyOut } from './wasm-copy.js';
-import { MapMemory } from './wasm-memory.js';
+import { sourceFailed } from '../errors.js';
+import type { Advice, PageSource } from '../types.js';
+import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode } from './wasm-abi.js';
+import { copyOut, touch } from './wasm-copy.js';
+import { MAX_FAULT_BYTES, PagerCore, type PagerOptions } from './wasm-pager-core.js';
 
-/** A fault reads at most this much at once. */
-const MAX_FAULT_BYTES = 4 * MiB;
+export type { PagerOptions };
 
-/** What a Pager maps: validated options and the range of the source. */
-export interface PagerOptions {
-  access: Access;
-  pageSize: number;
-  maxResident: number;
-  /** Where the map starts in the source, and its length. */
-  offset: number;
-  length: number;
-  /** Bytes of the source (after any grow). */
-  sourceSize: number;
-}
-
-/** One map's pager; see the file's comment. */
-export class Pager {
-  readonly pageSize: number;
-  readonly maxResident: number;
-  readonly sourceOffset: number;
-  length: number;
-  /** The map's two instances; `memory.heap` holds the frames. */
-  readonly memory: MapMemory;
-  /** Bytes usable at the address the last locate() returned. */
-  runBytes = 0;
-  /** Whether the last locate() faulted pages in on a sequential pattern (see consumed()). */
-  faulted = false;
-  /**
-   * Identity mode with every page resident: reads need no wasm call (nothing is
-   * evicted in identity mode, and CLOCK's reference bits are unused there).
-   * Cleared by whatever drops pages: advise('dontneed') and resize().
-   */
-  private allResident = false;
-  readonly meta: PagerExports;
-  readonly data: KernelExports;
-  private sourceSize: number;
-  /** What a change marks: WRITE (dirty), or COPY (pinned) on a 'copy' map. */
-  readonly writeAccess: AccessCode;
+/** One synchronous map's pager; see the file's comment. */
+export class Pager extends PagerCore {
   private pattern: Advice = 'normal';
   private faultEnd = -1;
-  private readonly counters = { faults: 0, bytesRead: 0, bytesWritten: 0, requests: 0 };
-  private readonly evictionBase: number;
-  /** The map plus each stream lease; at 0 the source is closed and the instances pooled. */
-  private refs = 1;
   private abandoned = false;
 
   constructor(
     readonly source: PageSource,
     options: PagerOptions,
   ) {
-    this.pageSize = options.pageSize;
-    this.maxResident = options.maxResident;
-    this.sourceOffset = options.offset;
-    this.length = options.length;
-    this.sourceSize = options.sourceSize;
-    this.writeAccess = options.access === 'copy' ? ACCESS.COPY : ACCESS.WRITE;
-    this.memory = new MapMemory(this.framesFor(options.length), this.pageSize);
-    this.meta = this.memory.meta;
-    this.data = this.memory.data;
-    this.evictionBase = this.meta.evictionCount();
-    try {
-      this.layOut(options.length);
-    } catch (error) {
-      this.memory.releaseUnused();
-      throw error;
-    }
-  }
-
-  /** Frame i holds page i, so views stay valid; else a windowed pool with eviction. */
-  get identity(): boolean {
-    return this.memory.identity;
-  }
-
-  private framesFor(length: number): number {
-    return length <= this.maxResident ? Math.ceil(length / this.pageSize) : this.maxResident / this.pageSize;
-  }
-
-  /** Lays both instances out for a map of `length` bytes; nothing changes if memory runs out. */
-  private layOut(length: number): void {
-    this.memory.layOut(length <= this.maxResident, this.framesFor(length), this.pageSize, this.maxResident / this.pageSize);
+    super(options);
   }
 
   // ─── faults ───
 
-  /**
-   * Makes the page holding `offset` resident (with as many of the following
-   * pages of the `want` bytes as sit in consecutive frames), marks them for
-   * `access`, and returns the address of `offset` in `heap`; `runBytes` says how
-   * many of the `want` bytes follow it there. A write access promises to
-   * overwrite all `want` bytes, so pages it covers whole are not read.
-   */
-  locate(offset: number, want: number, access: AccessCode): number {
-    if (this.allResident && access === ACCESS.READ) {
-      this.faulted = false;
-      this.runBytes = want;
-      return this.memory.frameBase + offset;
-    }
-    const pageSize = this.pageSize;
-    const page = Math.floor(offset / pageSize);
-    const inPage = offset - page * pageSize;
-    const pages = Math.ceil((inPage + want) / pageSize);
-    let count = this.meta.span(page, pages, access);
-    this.faulted = false;
-    if (count <= 0) {
-      if (count === STATUS.LOADING) throw new Error('a synchronous map met a page still loading');
-      count = this.fault(page, pages, access, offset, offset + want);
-    }
-    const available = count * pageSize - inPage;
-    this.runBytes = available < want ? available : want;
-    return this.memory.frameBase + this.memory.regs[REG_FRAME] * pageSize + inPage;
-  }
-
-  private fault(page: number, pages: number, access: AccessCode, offset: number, end: number): number {
-    const pageSize = this.pageSize;
-    const start = page * pageSize;
-    const cap = Math.max(1, Math.min(MAX_FAULT_BYTES / pageSize, this.identity ? Infinity : this.memory.frameCount >> 1));
-    // pages a write covers whole (the map's partial last page counts when the write reaches the end)
-    const writing = access !== ACCESS.READ && access !== ACCESS.EXPOSE;
-    const whole = Math.floor((end - start) / pageSize) + (end === this.length && end % pageSize !== 0 ? 1 : 0);
-    const skipRead = writing && offset === start && whole > 0;
-    const count = this.reserve(page, Math.min(skipRead ? whole : pages, cap));
+  protected miss(status: number, page: number, pages: number, access: AccessCode, offset: number, end: number): number {
+    if (status === STATUS.LOADING) throw new Error('a synchronous map met a page still loading');
+    const { maxCount, skipRead } = this.planFault(page, pages, access, offset, end);
+    const count = this.reserve(page, maxCount);
     const frame = this.memory.regs[REG_FRAME];
+    let filled: number;
     try {
-      this.readPages(frame, count, page, skipRead);
+      filled = this.readPages(frame, count, page, skipRead);
     } catch (error) {
       this.meta.abandon(frame, count);
       throw error;
     }
-    this.meta.complete(frame, count);
-    this.counters.faults += count;
-    this.allResident = this.identity && this.meta.residentCount() === this.memory.frameCount;
+    this.completePages(frame, count, filled);
     this.faulted = this.pattern === 'sequential' || (this.pattern === 'normal' && page === this.faultEnd);
     this.faultEnd = page + count;
     return this.meta.span(page, pages, access);
@@ -155,9 +52,7 @@ export class Pager {
     for (;;) {
       const count = this.meta.reserve(page, maxCount);
       if (count > 0) return count;
-      if (count !== STATUS.WRITE_BACK) {
-        throw noMemory(`every frame of the ${this.maxResident}-byte budget is pinned by changes of this 'copy' map`);
-      }
+      if (count !== STATUS.WRITE_BACK) throw this.noFrame();
       const frame = this.memory.regs[REG_FRAME];
       const runCount = this.memory.regs[REG_COUNT];
       this.writeRun(frame, runCount, this.memory.regs[REG_PAGE]);
@@ -165,13 +60,13 @@ export class Pager {
     }
   }
 
-  /** Reads pages into their frames; a write that covers them whole skips the read. Bytes past the map's end are zero. */
-  private readPages(frame: number, count: number, page: number, skipRead: boolean): void {
+  /** Reads pages into their frames (a write that covers them whole skips the read); returns the bytes in place. */
+  private readPages(frame: number, count: number, page: number, skipRead: boolean): number {
     const at = this.memory.frameBase + frame * this.pageSize;
     const start = page * this.pageSize;
     const bytes = Math.min(count * this.pageSize, this.length - start);
     if (!skipRead) this.readSource(this.memory.heap.subarray(at, at + bytes), this.sourceOffset + start);
-    if (bytes < count * this.pageSize) this.memory.heap.fill(0, at + bytes, at + count * this.pageSize);
+    return bytes;
   }
 
   /** Fills `into` from the source at `position`, in as few requests as the source allows; zeroes what it does not have. */
@@ -189,7 +84,7 @@ export class Pager {
   }
 
   /** Whether a read at `offset` continues a sequential scan of a windowed map, at a page start. */
-  scanning(offset: number): boolean {
+  override scanning(offset: number): boolean {
     if (this.identity || this.pattern === 'random' || offset % this.pageSize !== 0) return false;
     return this.pattern === 'sequential' || offset / this.pageSize === this.faultEnd;
   }
@@ -200,7 +95,7 @@ export class Pager {
    * recycled at once anyway, and this saves copying them out of frames. They
    * count as faults. Returns the bytes read, 0 if the first page is resident.
    */
-  readDirect(offset: number, target: Uint8Array, from: number): number {
+  override readDirect(offset: number, target: Uint8Array, from: number): number {
     const pageSize = this.pageSize;
     const page = offset / pageSize;
     const want = target.length - from;
@@ -214,21 +109,6 @@ export class Pager {
     this.counters.faults += count;
     this.faultEnd = page + count;
     return bytes;
-  }
-
-  /**
-   * The caller consumed [offset, offset + length) of the run the last locate()
-   * faulted in during a sequential scan: the pages read whole are offered for
-   * reuse first, so a scan recycles a few cache-warm frames instead of evicting
-   * the whole working set ("use once"; random access never triggers it).
-   */
-  consumed(offset: number, length: number): void {
-    if (!this.faulted || this.identity) return;
-    const pageSize = this.pageSize;
-    const end = offset + length;
-    const first = Math.ceil(offset / pageSize);
-    const last = end === this.length ? Math.ceil(end / pageSize) : Math.floor(end / pageSize);
-    if (last > first) this.meta.recycle(this.memory.regs[REG_FRAME] + first - Math.floor(offset / pageSize), last - first);
   }
 
   // ─── write-back ───
@@ -249,6 +129,11 @@ export class Pager {
     this.counters.bytesWritten += bytes;
   }
 
+  protected leaseCopy(offset: number, target: Uint8Array): number {
+    copyOut(this, offset, target);
+    return target.length;
+  }
+
   /** Writes the changed pages of [offset, offset + length) back (adjacent ones in one request), then syncs the source. */
   flush(offset: number, length: number): void {
     const runs = this.meta.collectDirty(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
@@ -260,36 +145,12 @@ export class Pager {
     this.source.sync?.();
   }
 
-  // ─── changes and views ───
-
-  /** Refuses a change of a 'copy' map that would pin all but two frames, before any byte changes. */
-  checkPins(offset: number, length: number): void {
-    if (this.writeAccess !== ACCESS.COPY || length === 0) return;
-    const first = Math.floor(offset / this.pageSize);
-    const count = Math.ceil((offset + length) / this.pageSize) - first;
-    if (this.meta.pinCheck(first, count) < 0) {
-      throw noMemory(
-        `a 'copy' map keeps its changed pages resident; this change would leave fewer than two unpinned frames of the ${this.maxResident}-byte budget`,
-      );
-    }
-  }
+  // ─── the map as a whole ───
 
   /** Makes [offset, offset + length) resident, marked for `access`. */
   ensure(offset: number, length: number, access: AccessCode): void {
-    for (let done = 0; done < length; done += this.runBytes) this.locate(offset + done, length - done, access);
+    touch(this, offset, length, access);
   }
-
-  /** The `size` bytes of scratch that stage a typed access straddling frames that are not adjacent. */
-  staging(size: number): Uint8Array {
-    const at = this.memory.dataInstance.layout.typedPointer;
-    return this.memory.heap.subarray(at, at + size);
-  }
-
-  get stagingPointer(): number {
-    return this.memory.dataInstance.layout.typedPointer;
-  }
-
-  // ─── the map as a whole ───
 
   /**
    * Changes the mapped length: changes reach the source, every page is dropped,
@@ -324,37 +185,6 @@ export class Pager {
     } else {
       this.pattern = advice;
     }
-  }
-
-  residentBytes(): number {
-    let bytes = this.meta.residentCount() * this.pageSize;
-    const tail = this.length % this.pageSize;
-    if (tail !== 0 && this.meta.peek(Math.floor(this.length / this.pageSize)) >= 0) bytes -= this.pageSize - tail;
-    return Math.min(bytes, this.length);
-  }
-
-  stats(): MapStats {
-    const { faults, bytesRead, bytesWritten, requests } = this.counters;
-    return { faults, evictions: this.meta.evictionCount() - this.evictionBase, bytesRead, bytesWritten, requests };
-  }
-
-  /** A reader that keeps the source and the frames alive until released. */
-  lease(): Lease {
-    this.refs++;
-    let released = false;
-    return {
-      copyOut: (offset, target) => {
-        if (released) throw closed();
-        const count = Math.max(0, Math.min(target.length, this.length - offset));
-        if (count > 0) copyOut(this, offset, count === target.length ? target : target.subarray(0, count));
-        return count;
-      },
-      release: () => {
-        if (released) return;
-        released = true;
-        this.unref();
-      },
-    };
   }
 
   /**

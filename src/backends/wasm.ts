@@ -9,15 +9,17 @@
  * 'write' map that is garbage-collected without close() are lost. Other writers
  * of the source are seen only in pages that are not resident.
  */
-import { checkInteger, resolveRange, type NormalizedOptions } from '../args.js';
+import type { NormalizedOptions } from '../args.js';
 import { readOnly } from '../errors.js';
 import { MapBase } from '../map-base.js';
 import type { WasmBackend } from '../platform.js';
 import type { Lease } from '../stream.js';
 import type { Access, Advice, MapStats, PageSource, Residency } from '../types.js';
 import { ACCESS } from './wasm-abi.js';
-import { getModule, pagerAvailability } from './wasm-load.js';
-import { copyIn, copyOut, fillBytes, moveBytes, viewBytes } from './wasm-copy.js';
+import { openAsyncWasmMap } from './wasm-async.js';
+import { pagerAvailability } from './wasm-load.js';
+import { copyIn, copyOut, fillBytes, moveBytes, typedIndex, viewBytes } from './wasm-copy.js';
+import { mapRange } from './wasm-pager-core.js';
 import { Pager } from './wasm-pager.js';
 import { findBackward, findForward } from './wasm-search.js';
 
@@ -81,13 +83,10 @@ export class WasmMap extends MapBase {
   protected typedIndex(offset: number, size: number, forWrite: boolean): number {
     const pager = this.pager;
     if (forWrite) pager.checkPins(offset, size);
-    const at = pager.locate(offset, size, forWrite ? (this.access === 'copy' ? ACCESS.COPY : ACCESS.WRITE) : ACCESS.READ);
+    const at = typedIndex(pager, offset, size, forWrite ? pager.writeAccess : ACCESS.READ);
     this.typed = pager.memory.dataView;
-    if (pager.runBytes === size) return at;
-    // The value straddles two pages whose frames are not adjacent (windowed mode): stage it in scratch.
-    copyOut(pager, offset, pager.staging(size));
-    this.typedPending = forWrite;
-    return pager.stagingPointer;
+    this.typedPending = forWrite && at === pager.stagingPointer;
+    return at;
   }
 
   protected override typedCommit(offset: number, size: number): void {
@@ -143,20 +142,16 @@ export class WasmMap extends MapBase {
  * @throws {RangeError} ERR_OUT_OF_RANGE when the range lies past the source's end without grow, or source.size is no size
  */
 function openWasmMap(source: PageSource, options: NormalizedOptions): WasmMap {
-  getModule();
-  if (options.access === 'write' && typeof source.write !== 'function') throw readOnly("access 'write' on a source without write()");
-  const size = checkInteger('source.size', source.size);
-  const range = resolveRange(size, options);
-  let sourceSize = size;
-  if (range.growTo !== undefined && range.growTo > size) {
-    if (typeof source.truncate !== 'function') throw readOnly('grow on a source without truncate()');
-    source.truncate(range.growTo);
+  const range = mapRange(source, options);
+  let sourceSize = range.size;
+  if (range.growTo !== undefined && range.growTo > range.size) {
+    source.truncate!(range.growTo);
     sourceSize = range.growTo;
   }
   try {
     return new WasmMap(new Pager(source, { ...options, offset: range.offset, length: range.length, sourceSize }), options.access);
   } catch (error) {
-    if (sourceSize !== size) source.truncate!(size); // a grown source is cut back when the map cannot be made
+    if (sourceSize !== range.size) source.truncate!(range.size); // a grown source is cut back when the map cannot be made
     throw error;
   }
 }
@@ -165,4 +160,5 @@ function openWasmMap(source: PageSource, options: NormalizedOptions): WasmMap {
 export const wasmBackend: WasmBackend = {
   availability: pagerAvailability,
   open: openWasmMap,
+  openAsync: openAsyncWasmMap,
 };

@@ -77,8 +77,9 @@ function isBytes(v: ArrayBufferView): boolean {
 }
 
 function codeOf(error: unknown): string | undefined {
-  if (error && typeof error === 'object' && 'code' in error) return String((error as { code: unknown }).code);
+  // An AbortError is known by its name: a DOMException's numeric `code` (20) says less.
   if (error && typeof error === 'object' && 'name' in error && (error as { name: unknown }).name === 'AbortError') return 'AbortError';
+  if (error && typeof error === 'object' && 'code' in error) return String((error as { code: unknown }).code);
   return undefined;
 }
 
@@ -121,6 +122,24 @@ export function makeT(): T {
       throw new Error(`${what ?? 'call'}: expected a rejection with ${code}, but it resolved`);
     },
   };
+}
+
+/** Reads a stream to its end, as one array. */
+export async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** Deterministic test bytes: a xorshift stream, so failures reproduce. */

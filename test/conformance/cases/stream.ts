@@ -1,22 +1,5 @@
 /** stream(): a Web ReadableStream of copies that outlives close(). */
-import { pattern, type Case } from '../harness.js';
-
-async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
+import { collect, pattern, type Case } from '../harness.js';
 
 export const streamCases: Case[] = [
   {

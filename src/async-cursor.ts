@@ -1,0 +1,68 @@
+/**
+ * AsyncMapCursor: the cursor of an AsyncMemoryMap. Position and seek() are
+ * synchronous and shared with the sync cursor (CursorPosition); reads and
+ * writes return Promises, and lines() is an async iterator. Written against
+ * the public AsyncMemoryMap only. Every Promise-returning method reports its
+ * errors by rejecting.
+ */
+import { CursorPosition, LineChunks, NEWLINE, scanNewlines } from './cursor.js';
+import type { AsyncMapCursor, AsyncMemoryMap } from './types.js';
+
+export class AsyncCursor extends CursorPosition<AsyncMemoryMap> implements AsyncMapCursor {
+  async read(length?: number): Promise<Uint8Array> {
+    const count = this.readLength(length);
+    if (count === 0) return new Uint8Array(0);
+    const bytes = await this.map.read(this.pos, count);
+    this.pos += bytes.length;
+    return bytes;
+  }
+
+  async readByte(): Promise<number | undefined> {
+    const bytes = await this.read(1);
+    return bytes.length === 0 ? undefined : bytes[0];
+  }
+
+  async readLine(): Promise<Uint8Array> {
+    this.checkOpen();
+    const end = this.map.byteLength;
+    if (this.pos >= end) return new Uint8Array(0);
+    const newline = await this.map.find(NEWLINE, this.pos);
+    return this.read((newline === -1 ? end : newline + 1) - this.pos);
+  }
+
+  lines(): AsyncIterableIterator<Uint8Array> {
+    this.checkOpen();
+    return new AsyncLineIterator(this);
+  }
+
+  async write(data: Uint8Array | string): Promise<number> {
+    const written = await this.map.write(this.writeBytes(data), this.pos);
+    this.pos += written;
+    return written;
+  }
+
+  async writeByte(value: number): Promise<void> {
+    await this.map.write(Uint8Array.of(this.writeByteValue(value)), this.pos);
+    this.pos += 1;
+  }
+}
+
+/** The lines readLine() would give, read a chunk at a time (see the sync LineIterator). */
+class AsyncLineIterator implements AsyncIterableIterator<Uint8Array> {
+  private readonly chunks = new LineChunks();
+
+  constructor(private readonly cursor: AsyncCursor) {}
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    const next = this.chunks.next(this.cursor);
+    if (!next || next instanceof Uint8Array) return this.chunks.step(this.cursor, next);
+    const chunk = LineChunks.buffer(next.start, next.end);
+    await this.cursor.map.readInto(chunk, next.start);
+    this.chunks.use(chunk, next.start, scanNewlines(chunk, this.chunks.ends));
+    return this.chunks.step(this.cursor, this.chunks.lineAt(next.start, next.end) ?? (await this.cursor.readLine()));
+  }
+}

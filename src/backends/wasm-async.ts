@@ -1,0 +1,338 @@
+/**
+ * AsyncWasmMap: the AsyncMemoryMap of API.md, over an AsyncPageSource (HTTP
+ * Range, Blob, a user's source), on the same wasm pager as the synchronous map.
+ *
+ * The synchronous surface (at(), the typed getters, view()) is MapReader's, so it
+ * validates exactly as MemoryMap does; it serves resident pages only and throws
+ * ERR_MMAP_NOT_LOADED elsewhere, never fetching. Every other call validates with
+ * the same args.ts rules as MapBase, then walks its range with the resumable
+ * kernels (wasm-copy.ts, wasm-search.ts): a step runs until it meets a page that
+ * must be fetched, the call awaits that fetch (AsyncPager.drive()), checks that
+ * the map is still open and its signal not aborted, and resumes. Errors,
+ * argument errors included, reject; nothing here throws synchronously but the
+ * synchronous calls.
+ *
+ * Hazards, stated once: as WasmMap (views alias WebAssembly memory; only identity
+ * maps have them). Eviction happens only inside Promise-returning calls (and
+ * stream reads), so bytes that a call made resident stay usable synchronously
+ * until the next such call starts.
+ */
+import {
+  ADVICES,
+  MAX_VIEW_LENGTH,
+  checkInteger,
+  checkOffset,
+  checkOneOf,
+  clippedLength,
+  fillRange,
+  moveRange,
+  optionalOffset,
+  searchRange,
+  toBytes,
+  toTargetBytes,
+  type NormalizedOptions,
+} from '../args.js';
+import { AsyncCursor } from '../async-cursor.js';
+import { aborted, closed, notLoaded, outOfRange, readOnly } from '../errors.js';
+import { ASYNC_DISPOSE } from '../map-base.js';
+import { MapReader } from '../map-reader.js';
+import { streamFrom } from '../stream.js';
+import type { Access, Advice, AsyncMapCursor, AsyncMemoryMap, AsyncPageSource, MapStats, Needle, Residency } from '../types.js';
+import { ACCESS } from './wasm-abi.js';
+import { AsyncPager } from './wasm-async-pager.js';
+import { MOVE_CHUNK, copyIn, copyOut, fillBytes, moveChunks, typedIndex, viewBytes } from './wasm-copy.js';
+import { findBackward, findForward, resumeAt } from './wasm-search.js';
+import { mapRange } from './wasm-pager-core.js';
+
+/** What openAsyncWasmMap() needs besides the options openMap() validates. */
+export interface AsyncOpenOptions extends NormalizedOptions {
+  /** Aborting fails every later call of the map (its source rejects the pending ones). */
+  signal?: AbortSignal;
+  /** The source never writes into a read's buffer after the read settled or the source closed (the HTTP source). */
+  readsIntoFrames?: boolean;
+}
+
+/** A map dropped without close() closes its source; a failing close has nobody to report to. */
+function abandon(pager: AsyncPager): void {
+  try {
+    pager.abandonMap();
+  } catch {
+    // the source's close() failed after its map was garbage-collected: nothing can be done
+  }
+}
+const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<AsyncPager>(abandon) : undefined;
+
+/** An AsyncMemoryMap on the wasm backend. */
+export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
+  readonly backend = 'wasm' as const;
+  private readonly pager: AsyncPager;
+  private readonly signal: AbortSignal | undefined;
+  private closing: Promise<void> | undefined;
+  /** After every await: the map is still open and its signal has not aborted. */
+  private readonly check = () => this.checkLive();
+
+  constructor(pager: AsyncPager, access: Access, signal?: AbortSignal) {
+    super(access, pager.length);
+    this.pager = pager;
+    this.signal = signal;
+    finalizer?.register(this, pager, this);
+  }
+
+  get stableViews(): boolean {
+    return this.pager.identity;
+  }
+
+  // ─── the synchronous surface: resident pages only ───
+
+  protected typedIndex(offset: number, size: number): number {
+    const at = typedIndex(this.pager, offset, size, ACCESS.READ);
+    this.typed = this.pager.memory.dataView;
+    return at;
+  }
+
+  protected viewRange(offset: number, length: number): Uint8Array {
+    if (!this.pager.isResident(offset, length)) throw notLoaded(offset, length);
+    return viewBytes(this.pager, offset, length);
+  }
+
+  // ─── calls ───
+
+  private checkLive(): void {
+    if (this.isClosed) throw closed();
+    if (this.signal?.aborted) throw aborted(this.signal.reason);
+  }
+
+  /** Runs a call: admitted once open, not aborted and no resize runs; `body` validates its arguments first. */
+  private async call<T>(body: () => T | Promise<T>): Promise<T> {
+    this.checkLive();
+    await this.pager.gate.enter();
+    try {
+      this.checkLive();
+      return await body();
+    } finally {
+      this.pager.gate.leave();
+    }
+  }
+
+  private checkWritable(what: string): void {
+    this.checkLive();
+    if (this.access === 'read') throw readOnly(what);
+  }
+
+  /** Brings [offset, offset + length) in; it stays resident until the next Promise-returning call. */
+  load(offset: number, length: number): Promise<void> {
+    return this.call(async () => {
+      const start = checkOffset('offset', offset, this.length);
+      const count = Math.min(checkInteger('length', length), this.length - start);
+      if (count > 0) await this.pager.load(start, count, this.check);
+    });
+  }
+
+  read(offset: number, length?: number): Promise<Uint8Array> {
+    return this.call(async () => {
+      const start = checkOffset('offset', offset, this.length);
+      const copy = new Uint8Array(clippedLength(length, start, this.length, MAX_VIEW_LENGTH));
+      if (copy.length > 0) await this.copyOut(start, copy);
+      return copy;
+    });
+  }
+
+  readInto(target: ArrayBufferView, offset: number): Promise<number> {
+    return this.call(async () => {
+      const bytes = toTargetBytes(target);
+      const start = checkOffset('offset', offset, this.length);
+      const count = Math.min(bytes.length, this.length - start);
+      if (count > 0) await this.copyOut(start, count === bytes.length ? bytes : bytes.subarray(0, count));
+      return count;
+    });
+  }
+
+  write(data: Uint8Array | string, offset: number): Promise<number> {
+    return this.call(async () => {
+      this.checkWritable('write()');
+      const bytes = toBytes('data', data);
+      const start = checkOffset('offset', offset, this.length);
+      if (bytes.length > this.length - start) {
+        throw outOfRange('data.length', bytes.length, `<= ${this.length - start} (the bytes left after offset)`);
+      }
+      if (bytes.length > 0) await this.copyIn(bytes, start);
+      return bytes.length;
+    });
+  }
+
+  fill(value: number, offset?: number, length?: number): Promise<void> {
+    return this.call(async () => {
+      this.checkWritable('fill()');
+      const { byte, start, count } = fillRange(value, offset, length, this.length);
+      let done = 0;
+      if (count > 0) await this.pager.drive(() => (done = fillBytes(this.pager, byte, start, count, done)) === count, this.check);
+    });
+  }
+
+  move(dest: number, src: number, count: number): Promise<void> {
+    return this.call(async () => {
+      this.checkWritable('move()');
+      const { to, from, n } = moveRange(dest, src, count, this.length);
+      if (n === 0 || to === from) return;
+      this.pager.checkPins(to, n);
+      // Through a buffer in both modes: each piece is read whole before any of it is written.
+      const buffer = new Uint8Array(Math.min(n, MOVE_CHUNK));
+      for (const [at, size] of moveChunks(to, from, n, buffer.length)) {
+        const part = size === buffer.length ? buffer : buffer.subarray(0, size);
+        await this.copyOut(from + at, part);
+        await this.copyIn(part, to + at);
+      }
+    });
+  }
+
+  find(needle: Needle, start?: number, end?: number): Promise<number> {
+    return this.call(() => this.search(needle, start, end, false));
+  }
+
+  rfind(needle: Needle, start?: number, end?: number): Promise<number> {
+    return this.call(() => this.search(needle, start, end, true));
+  }
+
+  private async search(needle: Needle, start: number | undefined, end: number | undefined, backward: boolean): Promise<number> {
+    const range = searchRange(needle, start, end, this.length, backward);
+    if (typeof range === 'number') return range;
+    let { from, to } = range;
+    let result = -1;
+    await this.pager.drive(() => {
+      result = backward ? findBackward(this.pager, range.needle, from, to) : findForward(this.pager, range.needle, from, to);
+      if (result >= -1) return true;
+      if (backward) to = resumeAt(result);
+      else from = resumeAt(result);
+      return false;
+    }, this.check);
+    return result;
+  }
+
+  private copyOut(offset: number, target: Uint8Array): Promise<void> {
+    let done = 0;
+    return this.pager.drive(() => (done = copyOut(this.pager, offset, target, done)) === target.length, this.check);
+  }
+
+  private copyIn(data: Uint8Array, offset: number): Promise<void> {
+    let done = 0;
+    return this.pager.drive(() => (done = copyIn(this.pager, data, offset, done)) === data.length, this.check);
+  }
+
+  cursor(position?: number): AsyncMapCursor {
+    this.checkOpen();
+    return new AsyncCursor(this, optionalOffset('position', position, this.length, 0));
+  }
+
+  // ─── storage ───
+
+  flush(offset?: number, length?: number): Promise<void> {
+    return this.call(async () => {
+      const start = optionalOffset('offset', offset, this.length, 0);
+      const count = clippedLength(length, start, this.length);
+      if (this.access === 'write' && count > 0) await this.pager.flush(start, count);
+    });
+  }
+
+  /** Resizes a 'write' map and its source, alone: calls in progress finish first, later ones wait. */
+  async resize(newLength: number): Promise<void> {
+    this.checkLive();
+    if (this.access !== 'write') throw readOnly('resize()');
+    const n = checkInteger('newLength', newLength);
+    if (n === this.length) return;
+    if (typeof this.pager.source.truncate !== 'function') throw readOnly('resize() of a source without truncate()');
+    await this.pager.alone(async () => {
+      this.checkLive();
+      await this.pager.flush(0, this.length);
+      this.checkLive();
+      await this.pager.resize(n);
+      this.length = n;
+    });
+  }
+
+  /** Read-ahead hints ('normal', 'random', 'sequential'), 'dontneed' drops clean pages, 'willneed' starts load() without waiting. */
+  advise(advice: Advice, offset?: number, length?: number): void {
+    this.checkOpen();
+    const kind = checkOneOf('advice', advice, ADVICES);
+    const start = optionalOffset('offset', offset, this.length, 0);
+    const count = clippedLength(length, start, this.length);
+    if (count === 0) return;
+    if (kind !== 'willneed') this.pager.advise(kind, start, count);
+    else this.load(start, this.pager.identity ? count : Math.min(count, (this.pager.memory.frameCount >> 1) * this.pager.pageSize)).catch(() => undefined);
+  }
+
+  residency(): Residency {
+    this.checkOpen();
+    return { residentBytes: this.pager.residentBytes(), mappedBytes: this.length };
+  }
+
+  stats(): MapStats {
+    this.checkOpen();
+    return this.pager.stats();
+  }
+
+  /** A stream with its own lease: it keeps reading after close() until it ends, errors or is cancelled. */
+  stream(offset?: number, length?: number): ReadableStream<Uint8Array> {
+    this.checkOpen();
+    const start = optionalOffset('offset', offset, this.length, 0);
+    const count = clippedLength(length, start, this.length);
+    return streamFrom(this.pager.lease(), start, count);
+  }
+
+  /**
+   * Flushes a 'write' map, then releases it and closes the source (once no
+   * stream holds it). A failed flush rejects and leaves the map open. Calls
+   * still pending reject with ERR_MMAP_CLOSED.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeNow().catch((error: unknown) => {
+      this.closing = undefined;
+      throw error;
+    });
+    return this.closing;
+  }
+
+  private async closeNow(): Promise<void> {
+    if (this.isClosed) return;
+    await this.pager.gate.settled();
+    if (this.access === 'write' && this.length > 0 && !this.isClosed) await this.pager.flush(0, this.length);
+    if (this.isClosed) return;
+    this.isClosed = true;
+    finalizer?.unregister(this);
+    this.pager.memory.detachViews();
+    this.pager.unref();
+    await this.pager.sourceClosed;
+  }
+
+  [ASYNC_DISPOSE](): Promise<void> {
+    return this.close();
+  }
+
+  /** Node's util.inspect and console.log show the state, like Python's repr. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const state = this.isClosed ? 'closed' : `byteLength: ${this.length}`;
+    return `AsyncMemoryMap { backend: '${this.backend}', access: '${this.access}', ${state} }`;
+  }
+}
+
+/**
+ * Maps [offset, offset + length) of `source`. Validates before any side effect:
+ * 'write' needs source.write, growing needs source.truncate. If this rejects, the
+ * caller still owns the source.
+ * @throws {MmapError} ERR_MMAP_READ_ONLY, ERR_MMAP_NO_MEMORY, ERR_MMAP_BACKEND_UNAVAILABLE
+ * @throws {RangeError} ERR_OUT_OF_RANGE when the range lies past the source's end without grow
+ */
+export async function openAsyncWasmMap(source: AsyncPageSource, options: AsyncOpenOptions): Promise<AsyncWasmMap> {
+  const range = mapRange(source, options);
+  let sourceSize = range.size;
+  if (range.growTo !== undefined && range.growTo > range.size) {
+    await source.truncate!(range.growTo);
+    sourceSize = range.growTo;
+  }
+  try {
+    const pager = new AsyncPager(source, { ...options, offset: range.offset, length: range.length, sourceSize }, options.readsIntoFrames);
+    return new AsyncWasmMap(pager, options.access, options.signal);
+  } catch (error) {
+    if (sourceSize !== range.size) await source.truncate!(range.size); // a grown source is cut back when the map cannot be made
+    throw error;
+  }
+}

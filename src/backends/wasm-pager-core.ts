@@ -1,0 +1,288 @@
+/**
+ * PagerCore: the host half of the wasm pager that the synchronous and the
+ * asynchronous maps share. The metadata instance decides which frame holds
+ * which page; this class finds pages (locate), marks them for an access, and
+ * plans faults. How a missing page is brought in is the subclass's business:
+ * Pager (wasm-pager.ts) reads it from a PageSource before locate() returns;
+ * AsyncPager (wasm-async-pager.ts) starts an asynchronous read and locate()
+ * returns −1, so the caller stops, awaits the read between wasm calls, and
+ * resumes where it stopped (wasm-copy.ts and wasm-search.ts walk their ranges
+ * that way).
+ */
+import { MiB, checkInteger, resolveRange, type MapRange, type NormalizedOptions } from '../args.js';
+import { closed, noMemory, readOnly } from '../errors.js';
+import { getModule } from './wasm-load.js';
+import type { Lease } from '../stream.js';
+import type { Access, MapStats } from '../types.js';
+import { ACCESS, FLAGS, REG_FRAME, type AccessCode, type KernelExports, type PagerExports } from './wasm-abi.js';
+import { MapMemory } from './wasm-memory.js';
+
+/** A fault reads at most this much at once. */
+export const MAX_FAULT_BYTES = 4 * MiB;
+
+/** What a pager maps: validated options and the range of the source. */
+export interface PagerOptions {
+  access: Access;
+  pageSize: number;
+  maxResident: number;
+  /** Where the map starts in the source, and its length. */
+  offset: number;
+  length: number;
+  /** Bytes of the source (after any grow). */
+  sourceSize: number;
+}
+
+/**
+ * Checks a source (synchronous or not) against validated options, and where the
+ * map lies in it; nothing is changed yet. 'write' needs source.write, growing
+ * needs source.truncate.
+ * @throws {MmapError} ERR_MMAP_READ_ONLY, ERR_MMAP_BACKEND_UNAVAILABLE
+ * @throws {RangeError} ERR_OUT_OF_RANGE when the range lies past the source's end without grow, or source.size is no size
+ */
+export function mapRange(source: { readonly size: number; write?: unknown; truncate?: unknown }, options: NormalizedOptions): MapRange & { size: number } {
+  getModule();
+  if (options.access === 'write' && typeof source.write !== 'function') throw readOnly("access 'write' on a source without write()");
+  const size = checkInteger('source.size', source.size);
+  const range = resolveRange(size, options);
+  if (range.growTo !== undefined && range.growTo > size && typeof source.truncate !== 'function') {
+    throw readOnly('grow on a source without truncate()');
+  }
+  return { ...range, size };
+}
+
+/** How a fault of a page run is to be served (see PagerCore.planFault()). */
+export interface FaultPlan {
+  /** Pages to give frames to at most. */
+  maxCount: number;
+  /** A write covers them whole: their old bytes need not be read. */
+  skipRead: boolean;
+}
+
+/** The shared half of a map's pager; see the file's comment. */
+export abstract class PagerCore {
+  readonly pageSize: number;
+  readonly maxResident: number;
+  readonly sourceOffset: number;
+  length: number;
+  /** The map's two instances; `memory.heap` holds the frames. */
+  readonly memory: MapMemory;
+  /** Bytes usable at the address the last locate() returned. */
+  runBytes = 0;
+  /** Whether the last locate() faulted pages in on a sequential pattern (see consumed()). */
+  faulted = false;
+  /**
+   * Identity mode with every page resident: reads need no wasm call (nothing is
+   * evicted in identity mode, and CLOCK's reference bits are unused there).
+   * Cleared by whatever drops pages: advise('dontneed') and resize().
+   */
+  protected allResident = false;
+  readonly meta: PagerExports;
+  readonly data: KernelExports;
+  protected sourceSize: number;
+  /** What a change marks: WRITE (dirty), or COPY (pinned) on a 'copy' map. */
+  readonly writeAccess: AccessCode;
+  protected readonly counters = { faults: 0, bytesRead: 0, bytesWritten: 0, requests: 0 };
+  private readonly evictionBase: number;
+  /** The map plus each stream lease; at 0 the source is closed and the instances pooled. */
+  protected refs = 1;
+
+  constructor(options: PagerOptions) {
+    this.pageSize = options.pageSize;
+    this.maxResident = options.maxResident;
+    this.sourceOffset = options.offset;
+    this.length = options.length;
+    this.sourceSize = options.sourceSize;
+    this.writeAccess = options.access === 'copy' ? ACCESS.COPY : ACCESS.WRITE;
+    this.memory = new MapMemory(this.framesFor(options.length), this.pageSize);
+    this.meta = this.memory.meta;
+    this.data = this.memory.data;
+    this.evictionBase = this.meta.evictionCount();
+    try {
+      this.layOut(options.length);
+    } catch (error) {
+      this.memory.releaseUnused();
+      throw error;
+    }
+  }
+
+  /** Frame i holds page i, so views stay valid; else a windowed pool with eviction. */
+  get identity(): boolean {
+    return this.memory.identity;
+  }
+
+  private framesFor(length: number): number {
+    return length <= this.maxResident ? Math.ceil(length / this.pageSize) : this.maxResident / this.pageSize;
+  }
+
+  /** Lays both instances out for a map of `length` bytes; nothing changes if memory runs out. */
+  protected layOut(length: number): void {
+    this.memory.layOut(length <= this.maxResident, this.framesFor(length), this.pageSize, this.maxResident / this.pageSize);
+  }
+
+  // ─── finding pages ───
+
+  /**
+   * Makes the page holding `offset` resident (with as many of the following
+   * pages of the `want` bytes as sit in consecutive frames), marks them for
+   * `access`, and returns the address of `offset` in `heap`; `runBytes` says how
+   * many of the `want` bytes follow it there. A write access promises to
+   * overwrite all `want` bytes, so pages it covers whole are not read.
+   * Returns −1 where the page cannot be had now (an asynchronous pager has
+   * started bringing it in; see the file's comment).
+   */
+  locate(offset: number, want: number, access: AccessCode): number {
+    if (this.allResident && access === ACCESS.READ) {
+      this.faulted = false;
+      this.runBytes = want;
+      return this.memory.frameBase + offset;
+    }
+    const pageSize = this.pageSize;
+    const page = Math.floor(offset / pageSize);
+    const inPage = offset - page * pageSize;
+    const pages = Math.ceil((inPage + want) / pageSize);
+    let count = this.meta.span(page, pages, access);
+    this.faulted = false;
+    if (count <= 0) {
+      count = this.miss(count, page, pages, access, offset, offset + want);
+      if (count <= 0) return -1;
+    }
+    const available = count * pageSize - inPage;
+    this.runBytes = available < want ? available : want;
+    return this.memory.frameBase + this.memory.regs[REG_FRAME] * pageSize + inPage;
+  }
+
+  /**
+   * `page` is missing (`status` 0) or still loading (STATUS.LOADING): bring in
+   * what locate() asked for, [offset, end) on pages [page, page + pages), and
+   * return span()'s count for it, or 0 when the caller must wait.
+   */
+  protected abstract miss(status: number, page: number, pages: number, access: AccessCode, offset: number, end: number): number;
+
+  /** How many pages a fault at `page` may bring in, and whether a write makes reading them needless. */
+  protected planFault(page: number, pages: number, access: AccessCode, offset: number, end: number): FaultPlan {
+    const pageSize = this.pageSize;
+    const start = page * pageSize;
+    // pages a write covers whole (the map's partial last page counts when the write reaches the end)
+    const writing = access !== ACCESS.READ && access !== ACCESS.EXPOSE;
+    const whole = Math.floor((end - start) / pageSize) + (end === this.length && end % pageSize !== 0 ? 1 : 0);
+    const skipRead = writing && offset === start && whole > 0;
+    return { maxCount: Math.min(skipRead ? whole : pages, this.faultCap()), skipRead };
+  }
+
+  /** The most pages one fault brings in: 4 MiB, and at most half the frames of a windowed map. */
+  protected faultCap(): number {
+    return Math.max(1, Math.min(MAX_FAULT_BYTES / this.pageSize, this.identity ? Infinity : this.memory.frameCount >> 1));
+  }
+
+  /** The first `filled` bytes of the run are in place: zeroes the rest and makes the pages usable. */
+  protected completePages(frame: number, count: number, filled: number): void {
+    const at = this.memory.frameBase + frame * this.pageSize;
+    if (filled < count * this.pageSize) this.memory.heap.fill(0, at + filled, at + count * this.pageSize);
+    this.meta.complete(frame, count);
+    this.counters.faults += count;
+    this.allResident = this.identity && this.meta.residentCount() === this.memory.frameCount;
+  }
+
+  /** A fault: 'copy' maps that pinned every frame cannot bring in another page. */
+  protected noFrame(): Error {
+    return noMemory(`every frame of the ${this.maxResident}-byte budget is pinned by changes of this 'copy' map`);
+  }
+
+  /** Whether a read at `offset` continues a sequential scan that readDirect() may serve (synchronous pagers only). */
+  scanning(_offset: number): boolean {
+    return false;
+  }
+
+  readDirect(_offset: number, _target: Uint8Array, _from: number): number {
+    return 0;
+  }
+
+  /**
+   * The caller consumed [offset, offset + length) of the run the last locate()
+   * faulted in during a sequential scan: the pages read whole are offered for
+   * reuse first, so a scan recycles a few cache-warm frames instead of evicting
+   * the whole working set ("use once"; random access never triggers it).
+   */
+  consumed(offset: number, length: number): void {
+    if (!this.faulted || this.identity) return;
+    const pageSize = this.pageSize;
+    const end = offset + length;
+    const first = Math.ceil(offset / pageSize);
+    const last = end === this.length ? Math.ceil(end / pageSize) : Math.floor(end / pageSize);
+    if (last > first) this.meta.recycle(this.memory.regs[REG_FRAME] + first - Math.floor(offset / pageSize), last - first);
+  }
+
+  /** Whether every page of [offset, offset + length) is resident and not loading (changes nothing). */
+  isResident(offset: number, length: number): boolean {
+    if (this.allResident) return true;
+    const last = Math.ceil((offset + length) / this.pageSize);
+    for (let page = Math.floor(offset / this.pageSize); page < last; page++) {
+      const frame = this.meta.peek(page);
+      if (frame < 0 || (this.meta.frameFlags(frame) & FLAGS.LOADING) !== 0) return false;
+    }
+    return true;
+  }
+
+  // ─── changes and views ───
+
+  /** Refuses a change of a 'copy' map that would pin all but two frames, before any byte changes. */
+  checkPins(offset: number, length: number): void {
+    if (this.writeAccess !== ACCESS.COPY || length === 0) return;
+    const first = Math.floor(offset / this.pageSize);
+    const count = Math.ceil((offset + length) / this.pageSize) - first;
+    if (this.meta.pinCheck(first, count) < 0) {
+      throw noMemory(
+        `a 'copy' map keeps its changed pages resident; this change would leave fewer than two unpinned frames of the ${this.maxResident}-byte budget`,
+      );
+    }
+  }
+
+  /** The `size` bytes of scratch that stage a typed access straddling frames that are not adjacent. */
+  staging(size: number): Uint8Array {
+    const at = this.memory.dataInstance.layout.typedPointer;
+    return this.memory.heap.subarray(at, at + size);
+  }
+
+  get stagingPointer(): number {
+    return this.memory.dataInstance.layout.typedPointer;
+  }
+
+  // ─── the map as a whole ───
+
+  residentBytes(): number {
+    let bytes = this.meta.residentCount() * this.pageSize;
+    const tail = this.length % this.pageSize;
+    if (tail !== 0 && this.meta.peek(Math.floor(this.length / this.pageSize)) >= 0) bytes -= this.pageSize - tail;
+    return Math.min(bytes, this.length);
+  }
+
+  stats(): MapStats {
+    const { faults, bytesRead, bytesWritten, requests } = this.counters;
+    return { faults, evictions: this.meta.evictionCount() - this.evictionBase, bytesRead, bytesWritten, requests };
+  }
+
+  /** A reader that keeps the source and the frames alive until released. */
+  lease(): Lease {
+    this.refs++;
+    let released = false;
+    return {
+      copyOut: (offset, target) => {
+        if (released) throw closed();
+        const count = Math.max(0, Math.min(target.length, this.length - offset));
+        if (count === 0) return 0;
+        return this.leaseCopy(offset, count === target.length ? target : target.subarray(0, count));
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.unref();
+      },
+    };
+  }
+
+  /** Copies [offset, offset + target.length), inside the map, for a lease; returns target.length. */
+  protected abstract leaseCopy(offset: number, target: Uint8Array): number | Promise<number>;
+
+  /** Drops one reference (the map's or a lease's); the last one closes the source. */
+  abstract unref(): void;
+}

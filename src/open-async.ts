@@ -1,0 +1,73 @@
+/**
+ * openMapAsync(): classify the target, validate every option, open the source
+ * (one probe request for HTTP), and map it on the wasm pager.
+ */
+import { normalizeAsyncOptions, normalizeOptions } from './args.js';
+import { aborted, backendUnavailable, invalidArgType, readOnly } from './errors.js';
+import { platform } from './platform.js';
+import { blobSource } from './sources/blob.js';
+import { guardedSource } from './sources/guarded.js';
+import { DEFAULT_MAX_IN_FLIGHT, openHttpSource } from './sources/http.js';
+import type { AsyncMapOptions, AsyncMapTarget, AsyncMemoryMap, AsyncPageSource } from './types.js';
+
+type ClassifiedAsyncTarget =
+  | { kind: 'http'; target: string | URL | Request }
+  | { kind: 'blob'; blob: Blob }
+  | { kind: 'source'; source: AsyncPageSource };
+
+function isAsyncPageSource(value: object): value is AsyncPageSource {
+  const source = value as Partial<AsyncPageSource>;
+  return typeof source.read === 'function' && typeof source.size === 'number';
+}
+
+/** What the first argument of openMapAsync() names; nothing is fetched yet (the HTTP source checks the URL). */
+function classifyAsyncTarget(target: unknown): ClassifiedAsyncTarget {
+  if (typeof target === 'string' || target instanceof URL) return { kind: 'http', target };
+  if (typeof Request === 'function' && target instanceof Request) return { kind: 'http', target };
+  if (typeof Blob === 'function' && target instanceof Blob) return { kind: 'blob', blob: target };
+  if (target !== null && typeof target === 'object' && !ArrayBuffer.isView(target) && isAsyncPageSource(target)) {
+    return { kind: 'source', source: target };
+  }
+  throw invalidArgType('target', 'an http(s) URL (string or URL), a Request, a Blob or an AsyncPageSource', target);
+}
+
+/**
+ * Maps an object that can only be read asynchronously: an http(s) URL or Request
+ * (HTTP Range requests), a Blob or File, or an AsyncPageSource.
+ * Every error rejects, argument errors included.
+ * @throws {MmapError} ERR_MMAP_SOURCE_UNSUPPORTED (`reason`), ERR_MMAP_SOURCE_FAILED (`status`, `url`),
+ *   ERR_MMAP_READ_ONLY ('write' on HTTP or a Blob), ERR_MMAP_BACKEND_UNAVAILABLE; AbortError when `signal` aborts
+ * @throws {TypeError|RangeError} ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE
+ */
+export async function openMapAsync(target: AsyncMapTarget, options?: AsyncMapOptions): Promise<AsyncMemoryMap> {
+  const classified = classifyAsyncTarget(target);
+  const p = platform();
+  const opts = normalizeOptions(options, p.defaultMaxResident);
+  const { headers, fetch, signal, timeout } = normalizeAsyncOptions(options);
+  if (opts.grow && opts.access !== 'write') throw readOnly(`grow with access '${opts.access}'`);
+  if (opts.backend === 'native') throw backendUnavailable('native', 'openMapAsync() maps asynchronous sources with the wasm pager only');
+  const wasm = p.wasm;
+  if (!wasm?.availability().available) {
+    throw backendUnavailable('wasm', wasm?.availability().reason ?? 'the wasm pager is not part of this build');
+  }
+  if (classified.kind !== 'source' && opts.access === 'write') throw readOnly(`access 'write' on ${classified.kind === 'http' ? 'an HTTP object' : 'a Blob'}`);
+  if (signal?.aborted) throw aborted(signal.reason);
+  const guard = { signal, timeout, maxInFlight: DEFAULT_MAX_IN_FLIGHT };
+  let source: AsyncPageSource;
+  if (classified.kind === 'http') {
+    // the probe asks for the first page, so that page needs no request of its own
+    source = await openHttpSource(classified.target, { headers, fetch, signal, timeout, probeLength: opts.pageSize });
+  } else if (classified.kind === 'blob') {
+    source = guardedSource(blobSource(classified.blob, { signal }), guard);
+  } else {
+    source = guardedSource(classified.source, guard);
+  }
+  try {
+    // The HTTP source aborts its requests when closed, so its reads may land in the frames.
+    return await wasm.openAsync(source, { ...opts, signal, readsIntoFrames: classified.kind === 'http' });
+  } catch (error) {
+    // A source the library opened is closed again; the caller's own source stays the caller's.
+    if (classified.kind !== 'source') await source.close?.().catch(() => undefined);
+    throw error;
+  }
+}

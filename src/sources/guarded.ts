@@ -1,0 +1,63 @@
+/**
+ * The `signal`, `timeout` and in-flight bound of openMapAsync() for sources that do
+ * not apply them themselves (a Blob, a user's AsyncPageSource; the HTTP source
+ * applies its own). Each call to the source is admitted by a Limiter, rejects with an
+ * AbortError as soon as the signal aborts (and at once after it did), and fails with
+ * ERR_MMAP_SOURCE_FAILED when it takes longer than `timeout` ms. A call that lost the
+ * race may still complete in the source; the map never uses what it returns.
+ * `close()` always reaches the source.
+ */
+import { aborted, sourceFailed } from '../errors.js';
+import type { AsyncPageSource } from '../types.js';
+import { Limiter } from './request-pool.js';
+
+export interface GuardOptions {
+  signal?: AbortSignal;
+  /** Milliseconds per call. */
+  timeout?: number;
+  /** Calls in flight at once. */
+  maxInFlight: number;
+}
+
+const NEVER = new AbortController().signal;
+
+/** Resolves or rejects with `promise`, unless the signal aborts or the timer runs out first. */
+function race<T>(promise: Promise<T>, what: string, signal: AbortSignal, timeout: number | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted(signal.reason));
+    const timer = timeout === undefined ? undefined : setTimeout(() => reject(sourceFailed(`${what} timed out after ${timeout} ms`, {})), timeout);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+/** `source` with every call guarded; counters a source keeps (`requests`, `bytesRead`) show through. */
+export function guardedSource(source: AsyncPageSource, options: GuardOptions): AsyncPageSource {
+  const signal = options.signal ?? NEVER;
+  const limiter = new Limiter(options.maxInFlight);
+  const guard = <T>(what: string, call: () => Promise<T> | T): Promise<T> => {
+    if (signal.aborted) return Promise.reject(aborted(signal.reason));
+    return limiter.run(() => race(Promise.resolve().then(call), what, signal, options.timeout), signal).catch((error: unknown) => {
+      throw signal.aborted ? aborted(signal.reason) : error;
+    });
+  };
+  const guarded: AsyncPageSource = {
+    get size() {
+      return source.size;
+    },
+    read: (into, position) => guard('read()', () => source.read(into, position)),
+    close: async () => {
+      await source.close?.();
+    },
+  };
+  if (source.write) guarded.write = (from, position) => guard('write()', () => source.write!(from, position));
+  if (source.truncate) guarded.truncate = (size) => guard('truncate()', () => source.truncate!(size));
+  if (source.sync) guarded.sync = () => guard('sync()', () => source.sync!());
+  for (const name of ['requests', 'bytesRead'] as const) {
+    if (name in source) Object.defineProperty(guarded, name, { get: () => (source as unknown as Record<string, unknown>)[name] });
+  }
+  return guarded;
+}
