@@ -238,7 +238,7 @@ class RangeSource implements HttpSource {
     if (preconditions) for (const [name, value] of preconditionHeaders(this.validators)) headers.set(name, value);
     this.#requests++;
     const fetchImpl = this.#fetch; // called unbound, like the global fetch (a bound `this` is an Illegal invocation in browsers)
-    return fetchImpl(this.#input, { method: 'GET', headers, signal: attempt.signal });
+    return fetchImpl(this.#input, { method: 'GET', headers, signal: attempt.signal, ...noStore() });
   }
 
   /**
@@ -351,4 +351,24 @@ class RangeSource implements HttpSource {
     if (!isRetryableStatus(status)) throw sourceFailed(`GET ${this.url} answered ${status}`, { status, url: this.url });
     return { message: `status ${status}`, status, retryAfter: retryAfterMs(response.headers.get('retry-after')) };
   }
+}
+
+let noStoreInit: RequestInit | undefined;
+
+/**
+ * `cache: 'no-store'` where the runtime's Request has the option. A browser's HTTP cache
+ * would keep a second copy of what the pager holds, and could answer a range from its
+ * copy without asking the server, so a changed object would go unnoticed. (workerd before
+ * compatibility date 2024-11-11 throws on the option, hence the probe.)
+ */
+function noStore(): RequestInit {
+  if (noStoreInit === undefined) {
+    try {
+      new Request('http://localhost/', { cache: 'no-store' });
+      noStoreInit = { cache: 'no-store' };
+    } catch {
+      noStoreInit = {};
+    }
+  }
+  return noStoreInit;
 }

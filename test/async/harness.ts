@@ -47,11 +47,23 @@ export interface RemoteFixture {
   replace(name: string, bytes: Uint8Array): Promise<void>;
   /** A URL of the fault server; `query` picks the fault (mode, from, delay, …). A fresh `t` keeps counters apart. */
   faultUrl(query: Record<string, string | number>): string;
+  /**
+   * The runtime's own fetch fails a response in a Content-Encoding it did not ask for
+   * (browsers send `Accept-Encoding: identity` with Range and refuse gzip), so the map
+   * sees a network failure instead of the header.
+   */
+  readonly refusesUnadvertisedEncoding?: boolean;
 }
 
 export interface AsyncCase {
   name: string;
   run(fixture: RemoteFixture, t: T): Promise<void>;
+}
+
+/** Where a Range header starts: `bytes=a-b` → a. */
+export function rangeStart(range: string): number {
+  const match = /^bytes=(\d+)-/.exec(range);
+  return match ? Number(match[1]) : -1;
 }
 
 /** Bytes a Range header asks for: `bytes=a-b` → b − a + 1. */

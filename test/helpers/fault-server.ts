@@ -167,6 +167,11 @@ export async function startFaultServer(served: Uint8Array): Promise<FaultServer>
   }
 
   const server = createServer((req, res) => {
+    // A page on another origin (the Chromium runs) may read it: CORS, and preflights answered at once, unrecorded.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Range, If-Match, If-Unmodified-Since, Authorization, X-Custom');
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length, ETag, Last-Modified, Content-Encoding');
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const key = url.pathname + url.search;
     const index = counts.get(key) ?? 0;

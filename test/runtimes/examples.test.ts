@@ -40,7 +40,7 @@ describe('examples', () => {
         wasm: 'compile-inline',
       });
       writeFileSync(join(dir, 'bundle.js'), code);
-      const out = run(process.execPath, [join(ROOT, 'test/runtimes/edge-host.mjs'), join(dir, 'bundle.js'), 'one\ntwo\nthree\n']);
+      const out = run(process.execPath, [join(ROOT, 'test/runtimes/edge-host.mjs'), join(dir, 'bundle.js'), JSON.stringify({ url: 'http://localhost/', method: 'POST', body: 'one\ntwo\nthree\n' })]);
       expect(out.trim()).toBe('three\ntwo\none');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /** Runs a runtime as a child process and reads the conformance report it prints. */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { RESULT_PREFIX, type FixtureReport } from '../conformance/run-cases.js';
 import { allCases } from '../conformance/cases/index.js';
 import type { BackendReport } from '../../src/types.js';
@@ -18,9 +18,22 @@ export function runRuntime(command: string, args: string[], options: { cwd?: str
     timeout: options.timeout ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });
-  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  return parseRun(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error}` : ''}`, `${command} ${args.join(' ')} (status ${r.status})`);
+}
+
+/** Runs a command without blocking the event loop (so it may call a server in this process); stdout + stderr. */
+export function spawnAsync(command: string, args: string[], options: { cwd?: string; timeout?: number } = {}): Promise<string> {
+  return new Promise<string>((resolve) => {
+    execFile(command, args, { cwd: options.cwd, encoding: 'utf8', timeout: options.timeout ?? 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve(`${stdout}${stderr}${error ? `\n${error.message}` : ''}`),
+    );
+  });
+}
+
+/** The report in a runtime's output. */
+export function parseRun(output: string, what: string): RuntimeRun {
   const line = output.split('\n').find((l) => l.includes(RESULT_PREFIX));
-  if (!line) throw new Error(`${command} ${args.join(' ')} printed no result (status ${r.status}, ${r.error ?? ''}):\n${output.slice(-4000)}`);
+  if (!line) throw new Error(`${what} printed no result:\n${output.slice(-4000)}`);
   return { ...JSON.parse(line.slice(line.indexOf(RESULT_PREFIX) + RESULT_PREFIX.length)), output };
 }
 
