@@ -16,22 +16,31 @@ const write = args.includes('--write');
 
 const { openMap, openMapAsync, detectBackend } = await import(join(ROOT, 'dist/entries/node.js'));
 const groups = {
-  native: async () => (await import('./native.mjs')).nativeGroups({ openMap, reps }),
-  wasm: async () => (await import('./wasm.mjs')).wasmGroups({ openMap, reps }),
-  remote: async () => (await import('./remote.mjs')).remoteGroups({ openMapAsync, reps }),
+  native: {
+    backend: () => `native (${detectBackend().reason})`,
+    run: async () => (await import('./native.mjs')).nativeGroups({ openMap, reps }),
+  },
+  wasm: {
+    backend: () => 'wasm (the pager, forced with backend: \'wasm\')',
+    run: async () => (await import('./wasm.mjs')).wasmGroups({ openMap, reps }),
+  },
+  remote: {
+    backend: () => 'wasm (openMapAsync over HTTP Range requests to nginx on 127.0.0.1)',
+    run: async () => (await import('./remote.mjs')).remoteGroups({ openMapAsync, reps }),
+  },
 };
 
 const facts = machine();
 const sections = [];
-for (const [name, run] of Object.entries(groups)) {
+for (const [name, group] of Object.entries(groups)) {
   if (only && only !== name) continue;
   if (!existsSync(join(ROOT, 'bench', `${name}.mjs`))) continue;
   console.error(`running ${name} …`);
-  const rows = await run();
+  const rows = await group.run();
   const lines = [
     `## ${name}`,
     '',
-    `Measured ${facts.date} with \`npm run bench -- --only ${name} --reps ${reps}\`; medians of ${reps} interleaved reps (after a warm-up round), ratios per rep. Backend: ${detectBackend().reason}.`,
+    `Measured ${facts.date} with \`npm run bench -- --only ${name} --reps ${reps}\`; medians of ${reps} interleaved reps (after a warm-up round), ratios per rep. Backend: ${group.backend()}.`,
     '',
     '| benchmark | medians (ours vs theirs) | ratio (min–max) | target | met |',
     '|---|---|---|---|---|',

@@ -3,6 +3,7 @@
  * write), written against the public MemoryMap only, so it works over any backend.
  */
 import { MAX_VIEW_LENGTH, WHENCES, checkByte, checkInteger, checkOneOf, clippedLength, integerError, toBytes } from './args.js';
+import { allocForCopy } from './alloc.js';
 import { closed, outOfRange, readOnly } from './errors.js';
 import type { Access, MapCursor, MemoryMap, Whence } from './types.js';
 
@@ -169,9 +170,9 @@ export class LineChunks {
   /** Where the line that next() is about started. */
   private lineStart = 0;
 
-  /** A buffer for the chunk at `start` of a map of `end` bytes. */
+  /** A buffer for the chunk at `start` of a map of `end` bytes; the copy overwrites all of it before any line is handed out. */
   static buffer(start: number, end: number): Uint8Array {
-    return new Uint8Array(Math.min(LINE_CHUNK, end - start));
+    return allocForCopy(Math.min(LINE_CHUNK, end - start));
   }
 
   /**
@@ -200,6 +201,21 @@ export class LineChunks {
     this.chunkOffset = start;
     this.count = count;
     this.next_ = 0;
+  }
+
+  /**
+   * The common case, kept small so it inlines: the cursor is where the last line of
+   * this chunk ended and the chunk holds the next line whole. Moves the cursor past it.
+   */
+  following(cursor: CursorPosition): Uint8Array | undefined {
+    const k = this.next_;
+    if (k >= this.count) return undefined;
+    const from = k === 0 ? 0 : this.ends[k - 1] + 1;
+    const to = this.ends[k] + 1;
+    if (cursor.pos !== this.chunkOffset + from || this.chunkOffset + to > cursor.map.byteLength) return undefined;
+    this.next_ = k + 1;
+    cursor.pos = this.chunkOffset + to;
+    return this.chunk.subarray(from, to);
   }
 
   /** The line at `start` if the current chunk holds all of it. */
@@ -247,6 +263,9 @@ class LineIterator implements IterableIterator<Uint8Array> {
   }
 
   next(): IteratorResult<Uint8Array> {
+    if (this.cursor.map.closed) throw closed();
+    const line = this.chunks.following(this.cursor);
+    if (line !== undefined) return { done: false, value: line };
     const next = this.chunks.next(this.cursor);
     if (!next || next instanceof Uint8Array) return this.chunks.step(this.cursor, next);
     this.refill(next.start, next.end);

@@ -19,6 +19,7 @@ import {
   toTargetBytes,
   checkInteger,
 } from './args.js';
+import { allocForCopy } from './alloc.js';
 import { closed, invalidArgType, outOfRange, readOnly } from './errors.js';
 import { COPY_LINES, Cursor, scanNewlines } from './cursor.js';
 import { MapReader } from './map-reader.js';
@@ -44,7 +45,7 @@ export abstract class MapBase extends MapReader implements MemoryMap {
   protected abstract copyOut(offset: number, target: Uint8Array): void;
   /** A new Uint8Array holding a copy of [offset, offset + length). */
   protected readCopy(offset: number, length: number): Uint8Array {
-    const copy = new Uint8Array(length);
+    const copy = allocForCopy(length); // every byte is copied in before it is returned
     if (length > 0) this.copyOut(offset, copy);
     return copy;
   }

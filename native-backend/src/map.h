@@ -126,5 +126,7 @@ void mm_release_fd(mm_map *map);
 /* First / last offset of `needle` lying wholly inside `haystack`, or -1; nlen > 0. */
 int64_t mm_find(const uint8_t *haystack, size_t length, const uint8_t *needle, size_t nlen);
 int64_t mm_rfind(const uint8_t *haystack, size_t length, const uint8_t *needle, size_t nlen);
+/* Copies n bytes from src to dst and writes the index of each '\n' to ends (at most slots); returns how many. */
+size_t mm_copy_lines(uint8_t *dst, const uint8_t *src, size_t n, int32_t *ends, size_t slots);
 
 #endif

@@ -402,20 +402,18 @@ napi_value method_copy_lines(napi_env env, napi_callback_info info) {
       !check_range(env, &handle->map, offset, length)) {
     return NULL;
   }
-  /* SAFETY: offset + length <= map.length, checked above; memmove: target may alias the map. */
-  if (length > 0) memmove(target, handle->map.data + offset, length);
   if (((uintptr_t)ends_bytes & (sizeof(int32_t) - 1)) != 0) {
     throw_type(env, "ends must be an Int32Array");
     return NULL;
   }
-  int32_t *ends = (int32_t *)(void *)ends_bytes;
-  size_t count = 0, slots = capacity / sizeof(int32_t);
-  const uint8_t *at = target, *stop = target + length;
-  /* SAFETY: memchr stays inside [target, stop); count < slots bounds the stores to ends. */
-  while (count < slots && at < stop && (at = memchr(at, '\n', (size_t)(stop - at))) != NULL) {
-    ends[count++] = (int32_t)(at - target);
-    at++;
+  /* A target over the map itself would overlap the copy; lines() always passes a fresh array. */
+  const uint8_t *source = handle->map.data + offset;
+  if (target < source + length && source < target + length) {
+    throw_type(env, "target must not overlap the map");
+    return NULL;
   }
+  /* SAFETY: offset + length <= map.length, checked above; target holds length bytes, ends capacity slots. */
+  size_t count = mm_copy_lines(target, source, length, (int32_t *)(void *)ends_bytes, capacity / sizeof(int32_t));
   return number(env, (double)count);
 }
 

@@ -1,11 +1,15 @@
 /*
  * Byte search over mapped memory with the C library's kernels: memchr/memmem
  * forward, memrchr + memcmp backward (with a linear-time fallback for inputs
- * that make the last byte of the needle match everywhere).
+ * that make the last byte of the needle match everywhere); and the fused
+ * copy-and-find-line-ends of cursor.lines().
  */
 #include "map.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #if !defined(__GLIBC__) && !defined(__linux__)
 /* memrchr is a GNU extension; a plain loop elsewhere. */
@@ -86,4 +90,27 @@ int64_t mm_rfind(const uint8_t *haystack, size_t length, const uint8_t *needle, 
     if (++misses > 4096 && misses * 64 > length - hi) return rfind_blocks(haystack, hi, needle, nlen);
   }
   return -1;
+}
+
+/*
+ * Copies n bytes and records where each '\n' falls, in one pass: the line scan of
+ * cursor.lines() reads each byte once instead of copying, then searching the copy.
+ */
+size_t mm_copy_lines(uint8_t *dst, const uint8_t *src, size_t n, int32_t *ends, size_t slots) {
+  size_t count = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  for (; i + 16 <= n; i += 16) {
+    /* SAFETY: i + 16 <= n, so both 16-byte accesses stay inside src[0, n) and dst[0, n). */
+    __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+    _mm_storeu_si128((__m128i *)(void *)(dst + i), block);
+    unsigned hits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline));
+    for (; hits != 0 && count < slots; hits &= hits - 1) ends[count++] = (int32_t)(i + (size_t)__builtin_ctz(hits));
+  }
+#endif
+  for (; i < n; i++) {
+    dst[i] = src[i];
+    if (src[i] == '\n' && count < slots) ends[count++] = (int32_t)i;
+  }
+  return count;
 }

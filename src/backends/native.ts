@@ -2,6 +2,7 @@
  * The native backend: MapBase over a real OS mapping made by the Node-API addon
  * (native-backend/). This file adapts the addon and knows nothing about the OS.
  */
+import { allocForCopy, UNINITIALIZED_FROM } from '../alloc.js';
 import { resolveRange, sharedLength, type MapRange, type NormalizedOptions, type NormalizedSharedOptions } from '../args.js';
 import { backendUnavailable, closed, fromFsError, readOnly } from '../errors.js';
 import { MapBase } from '../map-base.js';
@@ -126,9 +127,11 @@ export class NativeMap extends MapBase {
   protected override readCopy(offset: number, length: number): Uint8Array {
     this.bytesRead += length;
     const whole = this.whole ?? this.wholeBytes();
-    if (whole !== undefined) return whole.slice(offset, offset + length);
-    const copy = new Uint8Array(length);
-    if (length > 0) this.addon.copyOut(this.handle, offset, copy);
+    // slice() is fastest for small reads; large ones skip its zero-fill (see alloc.ts)
+    if (whole !== undefined && length < UNINITIALIZED_FROM) return whole.slice(offset, offset + length);
+    const copy = allocForCopy(length); // every byte is copied in before it is returned
+    if (whole !== undefined) copy.set(whole.subarray(offset, offset + length));
+    else if (length > 0) this.addon.copyOut(this.handle, offset, copy);
     return copy;
   }
 
