@@ -64,8 +64,19 @@ export function textFile(size, name = `text-${size}.txt`) {
   return path;
 }
 
-/** Reads the whole file once so that it sits in the page cache (filled by reading, see baselines §0.2). */
+/**
+ * Puts the file in the page cache in a known state: first evicted (posix_fadvise
+ * DONTNEED, through python3, as Node has no fadvise), then read start to end, so the
+ * cache holds it in large folios as research/baselines.md §0.2 measured ("filled by
+ * reading"). A cache filled piecemeal — or thinned by this VM's DAMON pageout scheme —
+ * maps in 4 KiB pages and makes every contender several times slower.
+ */
 export function warm(path) {
+  spawnSync('python3', ['-c', 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)', path]);
+  readWhole(path);
+}
+
+function readWhole(path) {
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(8 * MiB);
   for (let pos = 0; readSync(fd, buf, 0, buf.length, pos) > 0; pos += buf.length);

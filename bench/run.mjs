@@ -40,7 +40,7 @@ for (const [name, group] of Object.entries(groups)) {
   const lines = [
     `## ${name}`,
     '',
-    `Measured ${facts.date} with \`npm run bench -- --only ${name} --reps ${reps}\`; medians of ${reps} interleaved reps (after a warm-up round), ratios per rep. Backend: ${group.backend()}.`,
+    `Measured ${facts.date} with \`npm run bench -- ${args.filter((a) => a !== '--write').join(' ')}\`; medians of ${reps} interleaved reps (after a warm-up round), ratios per rep. Backend: ${group.backend()}.`,
     '',
     '| benchmark | medians (ours vs theirs) | ratio (min–max) | target | met |',
     '|---|---|---|---|---|',
