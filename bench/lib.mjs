@@ -98,6 +98,13 @@ export function positions(count, limit, seed = 42) {
 export const now = () => process.hrtime.bigint();
 export const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 
+/** ns per op of `body(count)`, which runs `count` ops. */
+export function nsPerOp(count, body) {
+  const t = now();
+  body(count);
+  return Number(now() - t) / count;
+}
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

@@ -1,7 +1,7 @@
 // Issue 2's benchmarks: the native backend against fs.readSync, @riaskov/mmap-io, C memmem and Python's mmap.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { NEEDLE, compileC, dataFile, external, interleave, median, now, positions, ratio, textFile, warm, GiB, HERE, MiB } from './lib.mjs';
+import { NEEDLE, compileC, dataFile, external, interleave, median, now, nsPerOp, positions, ratio, textFile, warm, GiB, HERE, MiB } from './lib.mjs';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -16,13 +16,6 @@ export function warmSeconds(fn) {
   const t = now();
   fn();
   return Number(now() - t) / 1e9;
-}
-
-/** ns per op of `body(count)`. */
-function nsPerOp(count, body) {
-  const t = now();
-  body(count);
-  return Number(now() - t) / count;
 }
 
 export function nativeGroups({ openMap, reps }) {

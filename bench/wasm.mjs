@@ -1,9 +1,8 @@
 // Issue 3's benchmarks: the wasm pager against fs.readSync and against the native backend.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { NEEDLE, dataFile, interleave, median, now, positions, warm, GiB, MiB } from './lib.mjs';
+import { NEEDLE, dataFile, interleave, now, nsPerOp as ns, positions, seconds, warm, GiB, MiB } from './lib.mjs';
 import { row } from './native.mjs';
 
-const seconds = (start) => Number(now() - start) / 1e9;
 
 export function wasmGroups({ openMap, reps }) {
   const big = dataFile(GiB);
@@ -64,11 +63,6 @@ export function wasmGroups({ openMap, reps }) {
   for (let at = 0; at < resident.byteLength; at += 4096) sink += resident.getUint8(at);
   const smallFd = openSync(small, 'r');
   const eight = Buffer.alloc(8);
-  const ns = (count, body) => {
-    const t = now();
-    body(count);
-    return Number(now() - t) / count;
-  };
   const r3 = interleave(reps, {
     fs: () => ns(FS_N, (n) => { for (let i = 0; i < n; i++) sink += readSync(smallFd, eight, 0, 8, pos[i]); }),
     read: () => ns(N, (n) => { for (let i = 0; i < n; i++) sink += resident.read(pos[i], 8)[0]; }),
