@@ -41,9 +41,22 @@ const inlineWasm: Plugin = {
 
 export interface BundleOptions {
   entry: string;
-  conditions: string[];
+  conditions: readonly string[];
   format: 'esm' | 'iife';
   wasm?: WasmMode;
+}
+
+/** How each platform's bundler sees the package: the conditions wrangler, Next.js and browsers pass, and the wasm import's fate. */
+export const PLATFORMS = {
+  workerd: { conditions: ['workerd', 'worker', 'browser'], format: 'esm', wasm: 'external' },
+  'edge-light': { conditions: ['edge-light', 'worker', 'browser'], format: 'iife', wasm: 'compile-inline' },
+  browser: { conditions: ['browser'], format: 'esm', wasm: 'external' },
+} as const satisfies Record<string, Omit<BundleOptions, 'entry'>>;
+
+/** A bundle of `entry` as `platform`'s bundler would make it. */
+export function bundleFor(platform: keyof typeof PLATFORMS, entry: string): Promise<string> {
+  const { conditions, format, wasm } = PLATFORMS[platform];
+  return bundle({ entry, conditions: [...conditions], format, wasm });
 }
 
 export async function bundle(options: BundleOptions): Promise<string> {
@@ -56,7 +69,7 @@ export async function bundle(options: BundleOptions): Promise<string> {
     platform: 'neutral',
     target: 'es2022',
     mainFields: ['module', 'main'],
-    conditions: options.conditions,
+    conditions: [...options.conditions],
     plugins: options.wasm === 'compile-inline' ? [inlineWasm] : [externalWasm],
     logLevel: 'silent',
   });

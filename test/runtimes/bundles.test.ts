@@ -2,19 +2,19 @@
  * What a user's bundler (esbuild, as wrangler and Next.js use it) pulls in for each
  * platform: where native addons cannot load, no trace of the addon may reach the bundle.
  */
-import { bundle } from './bundle.js';
+import { bundle, PLATFORMS } from './bundle.js';
 
 const ADDON = /node-gyp-build|native-backend|\.node['"]|native-load/;
 
-async function consumerBundle(conditions: string[]): Promise<string> {
+async function consumerBundle(conditions: readonly string[]): Promise<string> {
   return bundle({ entry: 'test/runtimes/consumer.ts', conditions, format: 'esm' });
 }
 
 describe('esbuild bundles per platform', () => {
   test.each([
-    ['workerd', ['workerd', 'worker', 'browser']],
-    ['edge-light (Vercel Edge)', ['edge-light', 'worker', 'browser']],
-    ['browser', ['browser']],
+    ['workerd', PLATFORMS.workerd.conditions],
+    ['edge-light (Vercel Edge)', PLATFORMS['edge-light'].conditions],
+    ['browser', PLATFORMS.browser.conditions],
   ])('%s: no reference to the .node addon', async (_name, conditions) => {
     const code = await consumerBundle(conditions);
     expect(code).toContain('openMap');
@@ -25,7 +25,7 @@ describe('esbuild bundles per platform', () => {
   const EMBEDDED_PAGER = 'AGFzbQEAAAA';
 
   test('workerd and edge-light import the pager as a module instead of embedding its bytes', async () => {
-    for (const conditions of [['workerd', 'worker', 'browser'], ['edge-light', 'worker', 'browser']]) {
+    for (const conditions of [PLATFORMS.workerd.conditions, PLATFORMS['edge-light'].conditions]) {
       const code = await consumerBundle(conditions);
       expect(code).toMatch(/from ["']\.\/pager\.wasm["']/);
       expect(code).not.toContain(EMBEDDED_PAGER);
@@ -33,7 +33,7 @@ describe('esbuild bundles per platform', () => {
   });
 
   test('the browser bundle embeds the pager, to compile it synchronously', async () => {
-    expect(await consumerBundle(['browser'])).toContain(EMBEDDED_PAGER);
+    expect(await consumerBundle(PLATFORMS.browser.conditions)).toContain(EMBEDDED_PAGER);
   });
 
   test('node: the addon loader is there (so the check above can fail)', async () => {

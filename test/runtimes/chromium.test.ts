@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundle, ROOT } from './bundle.js';
+import { bundleFor, ROOT } from './bundle.js';
 import { expectEveryCase, runRuntime, type RuntimeRun } from './run-runtime.js';
 import { blobCases } from './browser-fixtures.js';
 
@@ -13,10 +13,9 @@ describe('Chromium', () => {
   expectEveryCase(
     async () => {
       dir = mkdtempSync(join(tmpdir(), 'portable-mmap-chromium-'));
-      const conditions = ['browser'];
       writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
-      writeFileSync(join(dir, 'main.js'), await bundle({ entry: 'test/runtimes/browser-main.ts', conditions, format: 'esm' }));
-      writeFileSync(join(dir, 'worker.js'), await bundle({ entry: 'test/runtimes/browser-worker.ts', conditions, format: 'esm' }));
+      writeFileSync(join(dir, 'main.js'), await bundleFor('browser', 'test/runtimes/browser-main.ts'));
+      writeFileSync(join(dir, 'worker.js'), await bundleFor('browser', 'test/runtimes/browser-worker.ts'));
       run = runRuntime(process.execPath, [join(ROOT, 'test/runtimes/chromium-host.mjs'), dir], { timeout: 180_000 });
       return run;
     },

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundle, ROOT } from './bundle.js';
+import { bundleFor, ROOT } from './bundle.js';
 import { expectEveryCase, runRuntime } from './run-runtime.js';
 
 describe('edge-runtime', () => {
@@ -11,12 +11,7 @@ describe('edge-runtime', () => {
   expectEveryCase(
     async () => {
       dir = mkdtempSync(join(tmpdir(), 'portable-mmap-edge-'));
-      const code = await bundle({
-        entry: 'test/runtimes/edge-entry.ts',
-        conditions: ['edge-light', 'worker', 'browser'],
-        format: 'iife',
-        wasm: 'compile-inline',
-      });
+      const code = await bundleFor('edge-light', 'test/runtimes/edge-entry.ts');
       writeFileSync(join(dir, 'bundle.js'), code);
       return runRuntime(process.execPath, [join(ROOT, 'test/runtimes/edge-host.mjs'), join(dir, 'bundle.js')]);
     },

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundle, ROOT } from './bundle.js';
+import { bundleFor, ROOT } from './bundle.js';
 
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
 const run = (command: string, args: string[], cwd = ROOT) =>
@@ -33,12 +33,7 @@ describe('examples', () => {
   test('examples/edge/handler.ts: a Vercel Edge function in edge-runtime', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portable-mmap-edge-example-'));
     try {
-      const code = await bundle({
-        entry: 'test/runtimes/edge-example-entry.ts',
-        conditions: ['edge-light', 'worker', 'browser'],
-        format: 'iife',
-        wasm: 'compile-inline',
-      });
+      const code = await bundleFor('edge-light', 'test/runtimes/edge-example-entry.ts');
       writeFileSync(join(dir, 'bundle.js'), code);
       const out = run(process.execPath, [join(ROOT, 'test/runtimes/edge-host.mjs'), join(dir, 'bundle.js'), JSON.stringify({ url: 'http://localhost/', method: 'POST', body: 'one\ntwo\nthree\n' })]);
       expect(out.trim()).toBe('three\ntwo\none');

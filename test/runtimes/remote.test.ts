@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import { allAsyncCases } from '../async/cases/index.js';
 import { startControlServer, type ControlServer } from '../async/control-server.js';
 import { SEEDS } from '../async/cases/seeds.js';
-import { bundle, ROOT } from './bundle.js';
+import { bundleFor, ROOT } from './bundle.js';
 import { execFileSync } from 'node:child_process';
 import { parseRun, spawnAsync, type RuntimeRun } from './run-runtime.js';
 import { workerdConfig } from './workerd-config.js';
 
 const WORKERD = join(ROOT, 'node_modules', '.bin', 'workerd');
-const WORKERD_CONDITIONS = ['workerd', 'worker', 'browser'];
 
 function expectAllPassed(run: RuntimeRun): void {
   console.log(`${run.detected.runtime}: ${run.detected.backend} — ${run.detected.reason}`);
@@ -29,7 +28,7 @@ function expectAllPassed(run: RuntimeRun): void {
 async function workerdTest(entry: string, bindings: Record<string, string>): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'portable-mmap-workerd-remote-'));
   try {
-    writeFileSync(join(dir, 'main.mjs'), await bundle({ entry, conditions: WORKERD_CONDITIONS, format: 'esm', wasm: 'external' }));
+    writeFileSync(join(dir, 'main.mjs'), await bundleFor('workerd', entry));
     copyFileSync(join(ROOT, 'dist', 'pager.wasm'), join(dir, 'pager.wasm'));
     writeFileSync(join(dir, 'config.capnp'), workerdConfig({ main: 'main.mjs', bindings, localNetwork: true }));
     return await spawnAsync(WORKERD, ['test', '--verbose', 'config.capnp'], { cwd: dir, timeout: 240_000 });
@@ -51,7 +50,7 @@ describe('remote maps in other runtimes', () => {
   beforeAll(async () => {
     control = await startControlServer({
       'index.html': '<!doctype html><script type="module" src="./main.js"></script>',
-      'main.js': await bundle({ entry: 'test/runtimes/browser-remote-main.ts', conditions: ['browser'], format: 'esm' }),
+      'main.js': await bundleFor('browser', 'test/runtimes/browser-remote-main.ts'),
     });
     nginx = (await (await fetch(`${control.origin}/info`)).json()).nginx;
   });
@@ -82,7 +81,7 @@ describe('remote maps in other runtimes', () => {
   test('examples/edge-worker.mjs in edge-runtime (Vercel Edge) streams the same slice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portable-mmap-edge-remote-'));
     try {
-      const code = await bundle({ entry: 'test/runtimes/edge-runtime-edge-worker.ts', conditions: ['edge-light', 'worker', 'browser'], format: 'iife', wasm: 'compile-inline' });
+      const code = await bundleFor('edge-light', 'test/runtimes/edge-runtime-edge-worker.ts');
       writeFileSync(join(dir, 'bundle.js'), code);
       const request = { url: 'http://localhost/?offset=1000&length=5000', headers: { 'x-data-url': `${nginx}/files/big.bin` } };
       const out = execFileSync(process.execPath, [join(ROOT, 'test/runtimes/edge-host.mjs'), join(dir, 'bundle.js'), JSON.stringify(request)], { encoding: 'utf8', timeout: 120_000 });

@@ -2,7 +2,7 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundle, ROOT } from './bundle.js';
+import { bundleFor, ROOT } from './bundle.js';
 import { expectEveryCase, runRuntime } from './run-runtime.js';
 import { workerdConfig } from './workerd-config.js';
 
@@ -12,7 +12,7 @@ describe('workerd', () => {
   expectEveryCase(
     async () => {
       dir = mkdtempSync(join(tmpdir(), 'portable-mmap-workerd-'));
-      const code = await bundle({ entry: 'test/runtimes/workerd-worker.ts', conditions: ['workerd', 'worker', 'browser'], format: 'esm', wasm: 'external' });
+      const code = await bundleFor('workerd', 'test/runtimes/workerd-worker.ts');
       writeFileSync(join(dir, 'main.mjs'), code);
       copyFileSync(join(ROOT, 'dist', 'pager.wasm'), join(dir, 'pager.wasm'));
       writeFileSync(join(dir, 'config.capnp'), workerdConfig({ main: 'main.mjs' }));
