@@ -1,5 +1,6 @@
 // Issue 5's benchmarks: openMapAsync() of an object served by nginx on loopback, against
-// one plain fetch of the whole object. Needs /usr/sbin/nginx (or $NGINX); the server runs
+// one plain fetch of the whole object. nginx comes from test/tools/provision.mjs (the system's,
+// $NGINX, or Debian's package unpacked into the tools cache); the server runs
 // in the foreground as this user on 127.0.0.1, with its own temp root, and stops at the end.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -8,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataFile, median, positions, MiB } from './lib.mjs';
 import { row } from './native.mjs';
+import { provisionTools } from '../test/tools/provision.mjs';
+import { toolPath } from '../test/tools/tools.mjs';
 
-const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
 const KiB = 1024;
 
 function freePort() {
@@ -33,7 +35,8 @@ events { worker_connections 256; }
 http { access_log off; default_type application/octet-stream; sendfile on; keepalive_requests 100000;
   client_body_temp_path ${root}/tmp; proxy_temp_path ${root}/tmp; fastcgi_temp_path ${root}/tmp; uwsgi_temp_path ${root}/tmp; scgi_temp_path ${root}/tmp;
   server { listen 127.0.0.1:${port}; root ${root}; location = /data.bin { } } }`);
-  const child = spawn(NGINX, ['-p', root, '-c', join(root, 'nginx.conf')], { stdio: 'ignore' });
+  provisionTools(['nginx']);
+  const child = spawn(toolPath('nginx'), ['-p', root, '-c', join(root, 'nginx.conf')], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/data.bin`;
   for (let tries = 0; ; tries++) {
     try {

@@ -1,5 +1,5 @@
 /**
- * A real nginx (Debian's /usr/sbin/nginx, or $NGINX) for the remote-source tests: its own
+ * A real nginx (the system's, $NGINX, or Debian's unpacked by test/tools/provision.mjs) for the remote-source tests: its own
  * generated config, temp root, pid file and logs, on 127.0.0.1 at a free ephemeral port,
  * in the foreground as one process (`daemon off; master_process off;`), so it runs as
  * the calling user, never touches the system service or port 80, and stops with SIGTERM.
@@ -18,8 +18,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toolPath } from '../tools/tools.mjs';
 
-export const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
 
 export interface AccessEntry {
   method: string;
@@ -127,7 +127,7 @@ async function waitUntilServing(origin: string, child: ChildProcess, stderr: () 
 
 /** Starts nginx; `setup(root)` may add files under `root/files` and `root/gzip` first. */
 export async function startNginx(setup?: (root: string) => void): Promise<Nginx> {
-  if (!existsSync(NGINX)) throw new Error(`nginx is not installed at ${NGINX} (apt-get install nginx; .ci/run does)`);
+  const nginx = toolPath('nginx');
   const root = mkdtempSync(join(tmpdir(), 'portable-mmap-nginx-'));
   for (const dir of ['files', 'gzip', 'logs', 'tmp']) mkdirSync(join(root, dir));
   setup?.(root);
@@ -136,7 +136,7 @@ export async function startNginx(setup?: (root: string) => void): Promise<Nginx>
     const port = await freePort();
     writeFileSync(join(root, 'nginx.conf'), config(root, port));
     let output = '';
-    const child = spawn(NGINX, ['-p', root, '-c', join(root, 'nginx.conf'), '-e', join(root, 'logs', 'error.log')], {
+    const child = spawn(nginx, ['-p', root, '-c', join(root, 'nginx.conf'), '-e', join(root, 'logs', 'error.log')], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,11 +1,12 @@
 // node test/runtimes/chromium-host.mjs DIR [SELECTOR] — serves DIR on 127.0.0.1 (a secure
-// context, so OPFS works), opens index.html in Debian's headless Chromium through
+// context, so OPFS works), opens index.html in headless Chromium (test/tools/tools.mjs finds it) through
 // playwright-core, and prints the page's conformance report — or, with SELECTOR, the text
 // of that element once it matches (e.g. '#out[data-done]').
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
+import { toolPath } from '../tools/tools.mjs';
 
 const dir = process.argv[2];
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
@@ -21,7 +22,7 @@ const server = createServer((req, res) => {
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: toolPath('chromium'),
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
 });
 /** The page's conformance report (the page defines runConformance()). */
