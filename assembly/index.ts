@@ -7,7 +7,7 @@ import { LINES, LINES_MAX, NEEDLE, NEEDLE_MAX, REGS, TYPED, TYPED_BYTES } from '
 
 export { Status } from './status';
 
-/** Bumped whenever an export, a status or the layout changes; wasm-load.ts checks it. */
+/** Bumped whenever an export, a status or the layout changes; src/backends/wasm/module.ts checks it. */
 export const ABI_VERSION: i32 = 1;
 
 /** Address of the registers (f64 each) in the metadata instance. */

@@ -1,6 +1,6 @@
 /**
  * Results of the pager's exports: every export returns a non-negative result
- * or one of these. src/backends/wasm-abi.ts lists the same values; a test
+ * or one of these. src/backends/wasm/abi.ts lists the same values; a test
  * checks that the two agree.
  */
 export enum Status {

@@ -4,7 +4,7 @@
  */
 import { BACKEND_CHOICES } from './args.js';
 import { backendUnavailable, invalidArgValue } from './errors.js';
-import type { Availability } from './platform.js';
+import type { Availability } from './platforms/registry.js';
 import type { BackendChoice, BackendName, BackendReport, RuntimeName } from './types.js';
 
 export const BACKEND_ENV = 'PORTABLE_MMAP_BACKEND';

@@ -4,10 +4,10 @@
  */
 import { normalizeAsyncOptions, normalizeOptions } from './args.js';
 import { aborted, backendUnavailable, invalidArgType, readOnly } from './errors.js';
-import { platform } from './platform.js';
+import { platform } from './platforms/registry.js';
 import { blobSource } from './sources/blob.js';
 import { guardedSource } from './sources/guarded.js';
-import { DEFAULT_MAX_IN_FLIGHT, openHttpSource } from './sources/http.js';
+import { DEFAULT_MAX_IN_FLIGHT, openHttpSource } from './sources/http/source.js';
 import type { AsyncMapOptions, AsyncMapTarget, AsyncMemoryMap, AsyncPageSource } from './types.js';
 
 type ClassifiedAsyncTarget =

@@ -5,7 +5,7 @@
 import { checkInteger, normalizeOptions } from './args.js';
 import { BACKEND_ENV, chooseBackend, requireBackend, type Capabilities } from './detect.js';
 import { backendUnavailable, invalidArgType, invalidArgValue, readOnly } from './errors.js';
-import { platform, type FileTarget } from './platform.js';
+import { platform, type FileTarget } from './platforms/registry.js';
 import { builtin, readEnv } from './runtime.js';
 import { blobSyncSource, hasFileReaderSync } from './sources/blob.js';
 import { bytesSource } from './sources/bytes.js';

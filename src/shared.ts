@@ -6,7 +6,7 @@
 import { checkSharedName, normalizeSharedOptions } from './args.js';
 import { backendUnavailable } from './errors.js';
 import { capabilities } from './open.js';
-import { platform, type NativeBackend } from './platform.js';
+import { platform, type NativeBackend } from './platforms/registry.js';
 import type { MemoryMap, SharedOptions } from './types.js';
 
 /** The native backend, or ERR_MMAP_BACKEND_UNAVAILABLE saying why it cannot share here. */

@@ -5,11 +5,11 @@
  * MmapError EACCES naming the permission. The native addon is used only where
  * --allow-ffi is granted (loading it needs --allow-read of the package as well).
  */
-import '../backends/wasm-embedded.js';
-import { nativeBackend } from '../backends/native.js';
-import { wasmBackend } from '../backends/wasm.js';
+import '../backends/wasm/embedded.js';
+import { nativeBackend } from '../backends/native/map.js';
+import { wasmBackend } from '../backends/wasm/map.js';
 import { permissionDenied } from '../errors.js';
-import { registerPlatform, type FileSources, type FileTarget, type NativeBackend } from '../platform.js';
+import { registerPlatform, type FileSources, type FileTarget, type NativeBackend } from './registry.js';
 import { fileSources } from '../sources/file.js';
 import type { Access } from '../types.js';
 

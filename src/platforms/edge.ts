@@ -3,10 +3,10 @@
  * ~128 MB isolates. The entry imports the pager's .wasm statically (wrangler and
  * esbuild turn that into a compiled module) and hands it to the loader.
  */
-import { wasmBackend } from '../backends/wasm.js';
-import { useModule } from '../backends/wasm-load.js';
+import { wasmBackend } from '../backends/wasm/map.js';
+import { useModule } from '../backends/wasm/module.js';
 import { MiB } from '../args.js';
-import { registerPlatform } from '../platform.js';
+import { registerPlatform } from './registry.js';
 import { runtimeName } from '../runtime.js';
 import { noNativeBackend } from './unavailable.js';
 

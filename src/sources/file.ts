@@ -5,7 +5,7 @@
  * this file never imports it.
  */
 import { backendUnavailable, fromFsError, fromSystem } from '../errors.js';
-import type { FileSources, FileTarget } from '../platform.js';
+import type { FileSources, FileTarget } from '../platforms/registry.js';
 import { builtin } from '../runtime.js';
 import type { Access, PageSource } from '../types.js';
 

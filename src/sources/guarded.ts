@@ -9,7 +9,7 @@
  */
 import { aborted, sourceFailed } from '../errors.js';
 import type { AsyncPageSource } from '../types.js';
-import { Limiter } from './request-pool.js';
+import { Limiter } from './http/retry.js';
 
 export interface GuardOptions {
   signal?: AbortSignal;

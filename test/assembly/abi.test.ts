@@ -1,7 +1,7 @@
-/** assembly/status.ts, assembly/index.ts, assembly/frames.ts and src/backends/wasm-abi.ts must agree. */
+/** assembly/status.ts, assembly/index.ts, assembly/frames.ts and src/backends/wasm/abi.ts must agree. */
 import { readFileSync } from 'node:fs';
-import { ABI_VERSION, ACCESS, FLAGS, STATUS } from '../../src/backends/wasm-abi.js';
-import { getModule, instantiate, pagerAvailability, useModule } from '../../src/backends/wasm-load.js';
+import { ABI_VERSION, ACCESS, FLAGS, STATUS } from '../../src/backends/wasm/abi.js';
+import { getModule, instantiate, pagerAvailability, useModule } from '../../src/backends/wasm/module.js';
 import { openMap } from '../../src/entries/node.js';
 import { capabilities } from '../../src/open.js';
 import { debugInstance, debugModule } from './load-debug.js';
@@ -16,7 +16,7 @@ function constants(text: string, pattern: RegExp): Record<string, number> {
 }
 
 describe('the pager ABI', () => {
-  it('lists the same Status values in assembly/status.ts and wasm-abi.ts', () => {
+  it('lists the same Status values in assembly/status.ts and src/backends/wasm/abi.ts', () => {
     const assembly = constants(source('status.ts'), /^\s*([A-Z_]+) = (-?\d+),/gm);
     expect(Object.keys(assembly).length).toBeGreaterThan(5);
     expect(assembly).toEqual(STATUS);

@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STATUS, type KernelExports } from '../../src/backends/wasm-abi.js';
-import type { PagerInstance } from '../../src/backends/wasm-load.js';
+import { STATUS, type KernelExports } from '../../src/backends/wasm/abi.js';
+import type { PagerInstance } from '../../src/backends/wasm/module.js';
 import { openMap } from '../../src/entries/node.js';
 import { pattern } from '../conformance/harness.js';
 import { rng } from '../helpers/random.js';

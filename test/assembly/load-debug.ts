@@ -1,6 +1,6 @@
 /** The debug build of the pager (asserts on), instantiated directly for tests of its exports. */
 import { readFileSync } from 'node:fs';
-import { instantiate, type PagerInstance } from '../../src/backends/wasm-load.js';
+import { instantiate, type PagerInstance } from '../../src/backends/wasm/module.js';
 
 let compiled: WebAssembly.Module | undefined;
 

@@ -3,7 +3,7 @@
  * random fault / dirty / expose / pin / recycle / evict / flush steps, with the
  * invariants checked after each one.
  */
-import { ACCESS, FLAGS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type PagerExports } from '../../src/backends/wasm-abi.js';
+import { ACCESS, FLAGS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type PagerExports } from '../../src/backends/wasm/abi.js';
 import { rng } from '../helpers/random.js';
 import { debugInstance } from './load-debug.js';
 

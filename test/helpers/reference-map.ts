@@ -3,10 +3,10 @@
  * cases themselves: it shares MapBase's validation and implements each hook in
  * the most obvious way. It is not a backend and never ships.
  */
-import { MapBase } from '../../src/map-base.js';
+import { MapBase } from '../../src/map/base.js';
 import { resolveRange, normalizeOptions } from '../../src/args.js';
 import { readOnly } from '../../src/errors.js';
-import type { Lease } from '../../src/stream.js';
+import type { Lease } from '../../src/map/stream.js';
 import type { Advice, MapOptions, MapStats, Residency } from '../../src/types.js';
 import type { Fixture, Storage } from '../conformance/harness.js';
 

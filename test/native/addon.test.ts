@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadAddon, type Addon, type AddonHandle } from '../../src/backends/native-load.js';
+import { loadAddon, type Addon, type AddonHandle } from '../../src/backends/native/addon.js';
 import { detectBackend } from '../../src/entries/node.js';
 import { ensureBuilt, lastJson, openFdCount, ROOT, runChild, tempFiles } from '../helpers/native-build.js';
 import { pattern } from '../conformance/harness.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { openMap } from '../../src/entries/node.js';
-import { STREAM_CHUNK } from '../../src/stream.js';
+import { STREAM_CHUNK } from '../../src/map/stream.js';
 import { ensureAddon, expectBytes, tempFiles } from '../helpers/native-build.js';
 import { pattern } from '../conformance/harness.js';
 

@@ -4,7 +4,7 @@
  */
 import { bundle, PLATFORMS } from './bundle.js';
 
-const ADDON = /node-gyp-build|native-backend|\.node['"]|native-load/;
+const ADDON = /node-gyp-build|native-backend|\.node['"]|native\/addon/;
 
 async function consumerBundle(conditions: readonly string[]): Promise<string> {
   return bundle({ entry: 'test/runtimes/consumer.ts', conditions, format: 'esm' });

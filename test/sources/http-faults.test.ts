@@ -1,6 +1,6 @@
 /** The HTTP Range source against a fault-injecting server: retries, validators, timeouts, aborts, the in-flight bound. */
 import { randomFillSync } from 'node:crypto';
-import { openHttpSource, type HttpSource, type HttpSourceOptions } from '../../src/sources/http.js';
+import { openHttpSource, type HttpSource, type HttpSourceOptions } from '../../src/sources/http/source.js';
 import { LAST_MODIFIED, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 
 const MiB = 1024 * 1024;

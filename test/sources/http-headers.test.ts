@@ -1,4 +1,4 @@
-import { backoffMs } from '../../src/sources/request-pool.js';
+import { backoffMs } from '../../src/sources/http/retry.js';
 import {
   contentEncoding,
   isRetryableStatus,
@@ -7,7 +7,7 @@ import {
   readValidators,
   retryAfterMs,
   validatorChange,
-} from '../../src/sources/http-headers.js';
+} from '../../src/sources/http/headers.js';
 
 describe('parseContentRange()', () => {
   it.each([

@@ -3,7 +3,7 @@ import { randomFillSync } from 'node:crypto';
 import { appendFileSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { DEFAULT_PROBE_LENGTH, openHttpSource, type HttpSource } from '../../src/sources/http.js';
+import { DEFAULT_PROBE_LENGTH, openHttpSource, type HttpSource } from '../../src/sources/http/source.js';
 import { startNginx, type AccessEntry, type Nginx } from '../helpers/nginx.js';
 
 const MiB = 1024 * 1024;

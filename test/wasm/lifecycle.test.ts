@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pooledInstances } from '../../src/backends/wasm-pool.js';
+import { pooledInstances } from '../../src/backends/wasm/pool.js';
 import { openMap } from '../../src/entries/node.js';
 import { pattern } from '../conformance/harness.js';
 import { expectBytes } from '../helpers/bytes.js';

@@ -22,15 +22,15 @@
  * Eviction happens only in reserve(), so only while a Promise-returning call
  * runs; pages a call made resident stay resident until the next such call.
  */
-import { MiB } from '../args.js';
-import { closed, noMemory, notLoaded } from '../errors.js';
-import { maxReadAheadPages, ReadAhead } from '../sources/read-ahead.js';
-import type { Advice, AsyncPageSource, MapStats } from '../types.js';
-import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode } from './wasm-abi.js';
+import { MiB } from '../../args.js';
+import { closed, noMemory, notLoaded } from '../../errors.js';
+import { maxReadAheadPages, ReadAhead } from './read-ahead.js';
+import type { Advice, AsyncPageSource, MapStats } from '../../types.js';
+import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode } from './abi.js';
 import { CallGate } from './call-gate.js';
-import { copyOut, touch } from './wasm-copy.js';
-import { PagerCore, type PagerOptions } from './wasm-pager-core.js';
-import { WriteBackQueue } from './wasm-write-back.js';
+import { copyOut, touch } from './copy.js';
+import { PagerCore, type PagerOptions } from './pager-core.js';
+import { WriteBackQueue } from './write-back.js';
 
 /** A source read under way: pages [page, page + count) in frames from `frame` on. */
 interface Load {

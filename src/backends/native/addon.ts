@@ -4,7 +4,7 @@
  * could not load. No static `node:` imports: bundles for browsers and edge
  * runtimes may reach this file and must not fail on it.
  */
-import { builtin } from '../runtime.js';
+import { builtin } from '../../runtime.js';
 
 /** An opaque addon value: a map's handle or a stream's lease. */
 export type AddonHandle = { readonly __brand: 'portable-mmap handle' };
@@ -98,7 +98,7 @@ function tryLoad(): AddonLoad {
   if (!module || !url || !path) return { reason: 'this runtime has no node:module to load a Node-API addon with' };
   try {
     const require = module.createRequire(import.meta.url);
-    const dir = url.fileURLToPath(new URL('../../native-backend/', import.meta.url));
+    const dir = url.fileURLToPath(new URL('../../../native-backend/', import.meta.url));
     const file = (require('node-gyp-build') as NodeGypBuild).path(dir);
     const addon = require(file) as Addon;
     if (addon.unavailable) return { reason: `the Node-API addon cannot be used here: ${addon.unavailable}` };

@@ -8,8 +8,8 @@
  * page it has to fetch (locate() returns −1), and the caller awaits the fetch
  * and calls again from there.
  */
-import { ACCESS, type AccessCode } from './wasm-abi.js';
-import type { PagerCore } from './wasm-pager-core.js';
+import { ACCESS, type AccessCode } from './abi.js';
+import type { PagerCore } from './pager-core.js';
 
 /** Copies shorter than this go byte by byte: no subarray object per call. */
 const SMALL_COPY = 32;

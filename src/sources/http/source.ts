@@ -12,8 +12,8 @@
  * headers the browser hides Content-Range, and opening fails with 'no-length'.
  * See docs/remote.md.
  */
-import type { AsyncPageSource } from '../types.js';
-import { aborted, closed, invalidArgType, MmapError, outOfRange, sourceChanged, sourceFailed, sourceUnsupported } from '../errors.js';
+import type { AsyncPageSource } from '../../types.js';
+import { aborted, closed, invalidArgType, MmapError, outOfRange, sourceChanged, sourceFailed, sourceUnsupported } from '../../errors.js';
 import {
   contentEncoding,
   isRetryableStatus,
@@ -23,10 +23,10 @@ import {
   retryAfterMs,
   validatorChange,
   type Validators,
-} from './http-headers.js';
-import { resolveTarget, type HttpTarget } from './http-target.js';
-import { readLength } from './read-range.js';
-import { Attempt, Limiter, retrying, type Failure, type Outcome, type RetryPolicy } from './request-pool.js';
+} from './headers.js';
+import { resolveTarget, type HttpTarget } from './target.js';
+import { readLength } from '../read-range.js';
+import { Attempt, Limiter, retrying, type Failure, type Outcome, type RetryPolicy } from './retry.js';
 
 export type { HttpTarget };
 

@@ -4,8 +4,8 @@
  * memory is already committed keeps a process that opens and closes many maps
  * at a flat RSS. Callers zero the frames a map used before giving an instance back.
  */
-import { MiB } from '../args.js';
-import { instantiate, type PagerInstance } from './wasm-load.js';
+import { MiB } from '../../args.js';
+import { instantiate, type PagerInstance } from './module.js';
 
 /** At most this many idle instances (two per map). */
 export const POOL_LIMIT = 4;

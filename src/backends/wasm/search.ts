@@ -10,9 +10,9 @@
  * carry lives in the data instance only while one synchronous call runs, so
  * concurrent searches of one map never see each other's state.
  */
-import { ACCESS } from './wasm-abi.js';
-import { copyOut } from './wasm-copy.js';
-import type { PagerCore } from './wasm-pager-core.js';
+import { ACCESS } from './abi.js';
+import { copyOut } from './copy.js';
+import type { PagerCore } from './pager-core.js';
 
 /** The result of a search that stopped at a page it must wait for; `resume` is where to restart it. */
 export function stopped(resume: number): number {

@@ -1,4 +1,4 @@
-import { maxReadAheadPages, ReadAhead } from '../../src/sources/read-ahead.js';
+import { maxReadAheadPages, ReadAhead } from '../../src/backends/wasm/read-ahead.js';
 
 /** Faults like a map scanning pages 0.. in order: each fault starts where the last fetch ended. */
 function scan(detector: ReadAhead, faults: number, start = 0): number[] {

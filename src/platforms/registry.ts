@@ -4,10 +4,10 @@
  * entries register only the wasm pager. Shared code asks here instead of
  * branching on the runtime's name.
  */
-import type { NormalizedOptions, NormalizedSharedOptions } from './args.js';
-import type { Access, AsyncMemoryMap, AsyncPageSource, MemoryMap, PageSource, RuntimeName } from './types.js';
-import { DEFAULT_MAX_RESIDENT } from './args.js';
-import { runtimeName } from './runtime.js';
+import type { NormalizedOptions, NormalizedSharedOptions } from '../args.js';
+import type { Access, AsyncMemoryMap, AsyncPageSource, MemoryMap, PageSource, RuntimeName } from '../types.js';
+import { DEFAULT_MAX_RESIDENT } from '../args.js';
+import { runtimeName } from '../runtime.js';
 
 /** A backend that can or cannot load here, and why (the text detectBackend() reports). */
 export interface Availability {

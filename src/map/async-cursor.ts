@@ -6,7 +6,7 @@
  * errors by rejecting.
  */
 import { CursorPosition, LineChunks, NEWLINE, scanNewlines } from './cursor.js';
-import type { AsyncMapCursor, AsyncMemoryMap } from './types.js';
+import type { AsyncMapCursor, AsyncMemoryMap } from '../types.js';
 
 export class AsyncCursor extends CursorPosition<AsyncMemoryMap> implements AsyncMapCursor {
   async read(length?: number): Promise<Uint8Array> {

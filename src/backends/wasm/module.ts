@@ -1,14 +1,14 @@
 /**
  * getModule(): the pager's WebAssembly.Module, compiled synchronously once from
  * embedded bytes (no top-level await, no file read) that an entry hands in with
- * useEmbeddedBytes() (see wasm-embedded.ts), or a compiled module handed in by an
+ * useEmbeddedBytes() (see embedded.ts), or a compiled module handed in by an
  * entry whose runtime forbids compiling bytes (workerd, Vercel Edge:
- * `import pager from './pager.wasm'`, then `useModule(pager)`) — those bundles
+ * `import pager from '../pager.wasm'`, then `useModule(pager)`) — those bundles
  * then carry no copy of the bytes.
  */
-import type { Availability } from '../platform.js';
-import { backendUnavailable } from '../errors.js';
-import { ABI_VERSION, type PagerInstanceExports, type PagerLayout } from './wasm-abi.js';
+import type { Availability } from '../../platforms/registry.js';
+import { backendUnavailable } from '../../errors.js';
+import { ABI_VERSION, type PagerInstanceExports, type PagerLayout } from './abi.js';
 
 /** The smallest module that uses SIMD: one function returning `v128.const 0`. */
 const SIMD_PROBE = new Uint8Array([

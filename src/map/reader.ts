@@ -5,9 +5,9 @@
  * two hooks. An AsyncMemoryMap's hooks serve resident pages only and throw
  * ERR_MMAP_NOT_LOADED elsewhere.
  */
-import { MAX_VIEW_LENGTH, clippedLength, integerError, optionalOffset } from './args.js';
-import { closed, invalidArgType, outOfRange, unstableView } from './errors.js';
-import type { Access, BackendName } from './types.js';
+import { MAX_VIEW_LENGTH, clippedLength, integerError, optionalOffset } from '../args.js';
+import { closed, invalidArgType, outOfRange, unstableView } from '../errors.js';
+import type { Access, BackendName } from '../types.js';
 
 export abstract class MapReader {
   abstract readonly backend: BackendName;

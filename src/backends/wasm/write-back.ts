@@ -6,8 +6,8 @@
  * pages: a fault reads them back from here, not from the source. A failed write
  * keeps its copy (nothing is lost) and is queued again by the next flush.
  */
-import { sourceFailed } from '../errors.js';
-import type { AsyncPageSource } from '../types.js';
+import { sourceFailed } from '../../errors.js';
+import type { AsyncPageSource } from '../../types.js';
 
 /** A copy of dirty pages [page, page + count), whole pages; `length` bytes of it go to the source. */
 interface WriteBack {

@@ -3,19 +3,19 @@
  * asynchronous maps share. The metadata instance decides which frame holds
  * which page; this class finds pages (locate), marks them for an access, and
  * plans faults. How a missing page is brought in is the subclass's business:
- * Pager (wasm-pager.ts) reads it from a PageSource before locate() returns;
- * AsyncPager (wasm-async-pager.ts) starts an asynchronous read and locate()
+ * Pager (pager.ts) reads it from a PageSource before locate() returns;
+ * AsyncPager (async-pager.ts) starts an asynchronous read and locate()
  * returns −1, so the caller stops, awaits the read between wasm calls, and
- * resumes where it stopped (wasm-copy.ts and wasm-search.ts walk their ranges
+ * resumes where it stopped (copy.ts and search.ts walk their ranges
  * that way).
  */
-import { MiB, checkInteger, resolveRange, type MapRange, type NormalizedOptions } from '../args.js';
-import { closed, noMemory, readOnly } from '../errors.js';
-import { getModule } from './wasm-load.js';
-import type { Lease } from '../stream.js';
-import type { Access, MapStats } from '../types.js';
-import { ACCESS, FLAGS, REG_FRAME, type AccessCode, type KernelExports, type PagerExports } from './wasm-abi.js';
-import { MapMemory } from './wasm-memory.js';
+import { MiB, checkInteger, resolveRange, type MapRange, type NormalizedOptions } from '../../args.js';
+import { closed, noMemory, readOnly } from '../../errors.js';
+import { getModule } from './module.js';
+import type { Lease } from '../../map/stream.js';
+import type { Access, MapStats } from '../../types.js';
+import { ACCESS, FLAGS, REG_FRAME, type AccessCode, type KernelExports, type PagerExports } from './abi.js';
+import { MapMemory } from './memory.js';
 
 /** A fault reads at most this much at once. */
 export const MAX_FAULT_BYTES = 4 * MiB;

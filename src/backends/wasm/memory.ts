@@ -12,10 +12,10 @@
  * tables in JS arrays, keep the mechanism in AssemblyScript and every table
  * access inside wasm.
  */
-import { noMemory } from '../errors.js';
-import { RUN_FIELDS, type KernelExports, type PagerExports } from './wasm-abi.js';
-import type { PagerInstance } from './wasm-load.js';
-import { acquireInstance, poolAccepts, releaseInstance } from './wasm-pool.js';
+import { noMemory } from '../../errors.js';
+import { RUN_FIELDS, type KernelExports, type PagerExports } from './abi.js';
+import type { PagerInstance } from './module.js';
+import { acquireInstance, poolAccepts, releaseInstance } from './pool.js';
 
 /** Memory the metadata instance needs: fixed, plus record, hash slots and out run per frame. */
 const META_FIXED_BYTES = 65536;

@@ -18,13 +18,13 @@ import {
   toBytes,
   toTargetBytes,
   checkInteger,
-} from './args.js';
-import { allocForCopy } from './alloc.js';
-import { closed, invalidArgType, outOfRange, readOnly } from './errors.js';
+} from '../args.js';
+import { allocForCopy } from '../alloc.js';
+import { closed, invalidArgType, outOfRange, readOnly } from '../errors.js';
 import { COPY_LINES, Cursor, scanNewlines } from './cursor.js';
-import { MapReader } from './map-reader.js';
+import { MapReader } from './reader.js';
 import { streamFrom, type Lease } from './stream.js';
-import type { Access, Advice, MapCursor, MapStats, MemoryMap, Needle, Residency } from './types.js';
+import type { Access, Advice, MapCursor, MapStats, MemoryMap, Needle, Residency } from '../types.js';
 
 /** `Symbol.dispose` where the runtime has it, else the key Node's polyfills use. */
 export const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for('nodejs.dispose')) as typeof Symbol.dispose;

@@ -2,14 +2,14 @@
  * The native backend: MapBase over a real OS mapping made by the Node-API addon
  * (native-backend/). This file adapts the addon and knows nothing about the OS.
  */
-import { allocForCopy, UNINITIALIZED_FROM } from '../alloc.js';
-import { resolveRange, sharedLength, type MapRange, type NormalizedOptions, type NormalizedSharedOptions } from '../args.js';
-import { backendUnavailable, closed, fromFsError, readOnly } from '../errors.js';
-import { MapBase } from '../map-base.js';
-import type { FileTarget, NativeBackend } from '../platform.js';
-import type { Lease } from '../stream.js';
-import type { Access, Advice, MapStats, Residency } from '../types.js';
-import { ACCESS_CODES, ADVICE_CODES, loadAddon, type Addon, type AddonHandle } from './native-load.js';
+import { allocForCopy, UNINITIALIZED_FROM } from '../../alloc.js';
+import { resolveRange, sharedLength, type MapRange, type NormalizedOptions, type NormalizedSharedOptions } from '../../args.js';
+import { backendUnavailable, closed, fromFsError, readOnly } from '../../errors.js';
+import { MapBase } from '../../map/base.js';
+import type { FileTarget, NativeBackend } from '../../platforms/registry.js';
+import type { Lease } from '../../map/stream.js';
+import type { Access, Advice, MapStats, Residency } from '../../types.js';
+import { ACCESS_CODES, ADVICE_CODES, loadAddon, type Addon, type AddonHandle } from './addon.js';
 
 /** Bytes one external ArrayBuffer covers at most (Node's largest ArrayBuffer). */
 const WINDOW_SPAN = 2 ** 32;

@@ -1,6 +1,6 @@
 /**
  * WasmMap: the MemoryMap of API.md over a synchronous PageSource, emulated in
- * WebAssembly memory by the pager (wasm-pager.ts). MapBase validates every call;
+ * WebAssembly memory by the pager (pager.ts). MapBase validates every call;
  * this class only adapts its hooks.
  *
  * Hazards, stated once: in identity mode (the map fits in maxResident) view()
@@ -9,19 +9,19 @@
  * 'write' map that is garbage-collected without close() are lost. Other writers
  * of the source are seen only in pages that are not resident.
  */
-import type { NormalizedOptions } from '../args.js';
-import { readOnly } from '../errors.js';
-import { MapBase } from '../map-base.js';
-import type { WasmBackend } from '../platform.js';
-import type { Lease } from '../stream.js';
-import type { Access, Advice, MapStats, PageSource, Residency } from '../types.js';
-import { ACCESS } from './wasm-abi.js';
-import { openAsyncWasmMap } from './wasm-async.js';
-import { pagerAvailability } from './wasm-load.js';
-import { copyIn, copyOut, fillBytes, moveBytes, typedIndex, viewBytes } from './wasm-copy.js';
-import { mapRange } from './wasm-pager-core.js';
-import { Pager } from './wasm-pager.js';
-import { findBackward, findForward } from './wasm-search.js';
+import type { NormalizedOptions } from '../../args.js';
+import { readOnly } from '../../errors.js';
+import { MapBase } from '../../map/base.js';
+import type { WasmBackend } from '../../platforms/registry.js';
+import type { Lease } from '../../map/stream.js';
+import type { Access, Advice, MapStats, PageSource, Residency } from '../../types.js';
+import { ACCESS } from './abi.js';
+import { openAsyncWasmMap } from './async-map.js';
+import { pagerAvailability } from './module.js';
+import { copyIn, copyOut, fillBytes, moveBytes, typedIndex, viewBytes } from './copy.js';
+import { mapRange } from './pager-core.js';
+import { Pager } from './pager.js';
+import { findBackward, findForward } from './search.js';
 
 /**
  * A map dropped without close() closes its source; its frames stay with the views

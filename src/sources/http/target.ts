@@ -1,5 +1,5 @@
 /** What an HTTP source is opened on: a URL (string or URL) or a Request, with the headers and signal it brings. */
-import { invalidArgType, invalidArgValue } from '../errors.js';
+import { invalidArgType, invalidArgValue } from '../../errors.js';
 
 export type HttpTarget = string | URL | Request;
 

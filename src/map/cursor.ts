@@ -2,10 +2,10 @@
  * MapCursor: Python's file-like half of mmap (position, seek, read, readline,
  * write), written against the public MemoryMap only, so it works over any backend.
  */
-import { MAX_VIEW_LENGTH, WHENCES, checkByte, checkInteger, checkOneOf, clippedLength, integerError, toBytes } from './args.js';
-import { allocForCopy } from './alloc.js';
-import { closed, outOfRange, readOnly } from './errors.js';
-import type { Access, MapCursor, MemoryMap, Whence } from './types.js';
+import { MAX_VIEW_LENGTH, WHENCES, checkByte, checkInteger, checkOneOf, clippedLength, integerError, toBytes } from '../args.js';
+import { allocForCopy } from '../alloc.js';
+import { closed, outOfRange, readOnly } from '../errors.js';
+import type { Access, MapCursor, MemoryMap, Whence } from '../types.js';
 
 export const NEWLINE = 0x0a;
 /** lines() copies the map in chunks of this size; consecutive lines share a chunk's buffer. */

@@ -3,14 +3,14 @@
  * before locate() returns (reading pages from the source straight into their
  * frames, a run of adjacent missing pages in one read) and writes dirty pages
  * back. The mechanism it shares with AsyncPager is PagerCore
- * (wasm-pager-core.ts); wasm-copy.ts and wasm-search.ts move bytes through it.
+ * (pager-core.ts); copy.ts and search.ts move bytes through it.
  * It outlives its map while a stream holds a lease.
  */
-import { sourceFailed } from '../errors.js';
-import type { Advice, PageSource } from '../types.js';
-import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode } from './wasm-abi.js';
-import { copyOut, touch } from './wasm-copy.js';
-import { MAX_FAULT_BYTES, PagerCore, type PagerOptions } from './wasm-pager-core.js';
+import { sourceFailed } from '../../errors.js';
+import type { Advice, PageSource } from '../../types.js';
+import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode } from './abi.js';
+import { copyOut, touch } from './copy.js';
+import { MAX_FAULT_BYTES, PagerCore, type PagerOptions } from './pager-core.js';
 
 export type { PagerOptions };
 

@@ -6,7 +6,7 @@
  * validates exactly as MemoryMap does; it serves resident pages only and throws
  * ERR_MMAP_NOT_LOADED elsewhere, never fetching. Every other call validates with
  * the same args.ts rules as MapBase, then walks its range with the resumable
- * kernels (wasm-copy.ts, wasm-search.ts): a step runs until it meets a page that
+ * kernels (copy.ts, search.ts): a step runs until it meets a page that
  * must be fetched, the call awaits that fetch (AsyncPager.drive()), checks that
  * the map is still open and its signal not aborted, and resumes. Errors,
  * argument errors included, reject; nothing here throws synchronously but the
@@ -31,18 +31,18 @@ import {
   toBytes,
   toTargetBytes,
   type NormalizedOptions,
-} from '../args.js';
-import { AsyncCursor } from '../async-cursor.js';
-import { aborted, closed, notLoaded, outOfRange, readOnly } from '../errors.js';
-import { ASYNC_DISPOSE } from '../map-base.js';
-import { MapReader } from '../map-reader.js';
-import { streamFrom } from '../stream.js';
-import type { Access, Advice, AsyncMapCursor, AsyncMemoryMap, AsyncPageSource, MapStats, Needle, Residency } from '../types.js';
-import { ACCESS } from './wasm-abi.js';
-import { AsyncPager } from './wasm-async-pager.js';
-import { MOVE_CHUNK, copyIn, copyOut, fillBytes, moveChunks, typedIndex, viewBytes } from './wasm-copy.js';
-import { findBackward, findForward, resumeAt } from './wasm-search.js';
-import { mapRange } from './wasm-pager-core.js';
+} from '../../args.js';
+import { AsyncCursor } from '../../map/async-cursor.js';
+import { aborted, closed, notLoaded, outOfRange, readOnly } from '../../errors.js';
+import { ASYNC_DISPOSE } from '../../map/base.js';
+import { MapReader } from '../../map/reader.js';
+import { streamFrom } from '../../map/stream.js';
+import type { Access, Advice, AsyncMapCursor, AsyncMemoryMap, AsyncPageSource, MapStats, Needle, Residency } from '../../types.js';
+import { ACCESS } from './abi.js';
+import { AsyncPager } from './async-pager.js';
+import { MOVE_CHUNK, copyIn, copyOut, fillBytes, moveChunks, typedIndex, viewBytes } from './copy.js';
+import { findBackward, findForward, resumeAt } from './search.js';
+import { mapRange } from './pager-core.js';
 
 /** What openAsyncWasmMap() needs besides the options openMap() validates. */
 export interface AsyncOpenOptions extends NormalizedOptions {

@@ -9,7 +9,7 @@
  * new stream with no read-ahead, replacing the least recently used one. So random
  * access shrinks read-ahead back to nothing within `streams` faults.
  */
-import { outOfRange } from '../errors.js';
+import { outOfRange } from '../../errors.js';
 
 export type ReadAheadAdvice = 'normal' | 'random' | 'sequential';
 
