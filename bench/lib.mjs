@@ -41,7 +41,7 @@ export function dataFile(size, name = `data-${size}.bin`) {
   return path;
 }
 
-/** A text file of printable lines of 60–140 characters (mean ~100 B), like research/baselines.md's. */
+/** A text file of printable lines of 60–140 characters (mean ~100 B): the shape of a typical log file. */
 export function textFile(size, name = `text-${size}.txt`) {
   mkdirSync(DATA_DIR, { recursive: true });
   const path = join(DATA_DIR, name);
@@ -67,8 +67,7 @@ export function textFile(size, name = `text-${size}.txt`) {
 /**
  * Puts the file in the page cache in a known state: first evicted (posix_fadvise
  * DONTNEED, through python3, as Node has no fadvise), then read start to end, so the
- * cache holds it in large folios as research/baselines.md §0.2 measured ("filled by
- * reading"). A cache filled piecemeal — or thinned by this VM's DAMON pageout scheme —
+ * cache holds it in large folios (docs/BENCHMARKS.md, "Page cache state is controlled"). A cache filled piecemeal — or thinned by this VM's DAMON pageout scheme —
  * maps in 4 KiB pages and makes every contender several times slower.
  */
 export function warm(path) {

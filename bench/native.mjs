@@ -1,4 +1,4 @@
-// Issue 2's benchmarks: the native backend against fs.readSync, @riaskov/mmap-io, C memmem and Python's mmap.
+// Benchmarks of the native backend against fs.readSync, @riaskov/mmap-io, C memmem and Python's mmap.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { NEEDLE, compileC, dataFile, external, interleave, median, now, nsPerOp, positions, ratio, textFile, warm, GiB, HERE, MiB } from './lib.mjs';

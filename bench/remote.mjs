@@ -1,4 +1,4 @@
-// Issue 5's benchmarks: openMapAsync() of an object served by nginx on loopback, against
+// Benchmarks of remote maps: openMapAsync() of an object served by nginx on loopback, against
 // one plain fetch of the whole object. nginx comes from test/tools/provision.mjs (the system's,
 // $NGINX, or Debian's package unpacked into the tools cache); the server runs
 // in the foreground as this user on 127.0.0.1, with its own temp root, and stops at the end.

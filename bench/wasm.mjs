@@ -1,4 +1,4 @@
-// Issue 3's benchmarks: the wasm pager against fs.readSync and against the native backend.
+// Benchmarks of the wasm pager against fs.readSync and against the native backend.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { NEEDLE, dataFile, interleave, now, nsPerOp as ns, positions, seconds, warm, GiB, MiB } from './lib.mjs';
 import { row } from './native.mjs';
@@ -50,7 +50,8 @@ export function wasmGroups({ openMap, reps }) {
     row('windowed sequential readInto(1 MiB) vs fs.readSync into the same Buffer.alloc(1 MiB)', inv(r1.readInto), inv(r1.fs), 's/GB', 'speed-up', '≥ 2×', (x) => x >= 2),
     row('windowed sequential read(pos, 1 MiB) vs fs.readSync into Buffer.alloc(1 MiB)', inv(r1.read), inv(r1.fs), 's/GB', 'speed-up', '≥ 1.2×', (x) => x >= 1.2),
     row('page-in rate (stats().bytesRead ÷ time) vs fs.readSync into a page-aligned buffer', inv(pageIn), inv(r1.fsAligned), 's/GB', 'speed ratio', '≥ 0.8×', (x) => x >= 0.8),
-    // Context for the two rows above: the alignment penalty their targets assumed (baselines §0.1).
+    // Context for the two rows above: the alignment penalty their targets assumed (4.5× in an earlier
+    // measurement on this machine kind; docs/BENCHMARKS.md).
     row('context: fs.readSync into Buffer.alloc(1 MiB) vs into a page-aligned buffer', inv(r1.fs), inv(r1.fsAligned), 's/GB', 'speed ratio', '(research saw 0.22×)', () => true),
   );
 

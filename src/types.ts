@@ -1,4 +1,4 @@
-/** The public interfaces of portable-mmap (see API.md); classes implement them. */
+/** The public interfaces of portable-mmap (docs/api.md describes each member); classes implement them. */
 
 export type Access = 'read' | 'write' | 'copy';
 export type BackendName = 'native' | 'wasm';

@@ -1,8 +1,8 @@
 /**
  * The model test: random command sequences against a plain Uint8Array model,
- * comparing bytes *and* error codes. The model re-derives every rule from API.md
+ * comparing bytes *and* error codes. The model re-derives every rule from docs/api.md
  * by itself (it shares no code with src/args.ts), so a rule broken in the
- * library shows up as a disagreement. Order of checks, as in API.md: closed,
+ * library shows up as a disagreement. Order of checks, as in docs/DECISIONS.md: closed,
  * then read-only, then arguments.
  */
 import fc from 'fast-check';
