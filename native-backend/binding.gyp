@@ -4,7 +4,11 @@
       "target_name": "portable_mmap",
       "sources": [
         "src/addon.c",
-        "src/methods.c",
+        "src/napi_args.c",
+        "src/handle.c",
+        "src/methods_map.c",
+        "src/methods_io.c",
+        "src/flush_async.c",
         "src/views.c",
         "src/search.c",
         "src/errors.c"
