@@ -129,6 +129,7 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
   if (base == MAP_FAILED) return fail("mmap", syscall);
   mm_region *region = malloc(sizeof *region);
   if (region == NULL) {
+    /* SAFETY: base and span are what mmap just returned; nothing points into them yet. */
     munmap(base, span);
     *syscall = "mmap";
     return ENOMEM;
@@ -137,6 +138,7 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
   region->span = span;
   atomic_init(&region->refs, 1);
   map->region = region;
+  /* SAFETY: delta < page and delta + length <= span, so data and data + length lie in the range. */
   map->data = (uint8_t *)base + delta;
   map->length = length;
   map->shared = shared;
@@ -185,10 +187,12 @@ int mm_sync(void *address, size_t length) {
 
 int mm_flush(const mm_map *map, size_t offset, size_t length) {
   if (map->region == NULL || length == 0) return 0;
+  /* SAFETY: offset + length <= map->length, checked by the caller; the map holds the region. */
   return mm_sync(map->data + offset, length);
 }
 
 int mm_resize(mm_map *map, size_t new_length, mm_region **retired, const char **syscall) {
+  /* Only 'write' maps keep a descriptor; mm_* checks its own preconditions, whoever calls it. */
   if (map->fd < 0) {
     *syscall = "ftruncate";
     return EBADF;
@@ -235,9 +239,10 @@ int mm_advise(const mm_map *map, mm_advice advice, size_t offset, size_t length)
     default: how = MADV_NORMAL; break;
   }
   size_t page = mm_page_size();
+  /* SAFETY: offset + length <= map->length, checked by the caller; the range, rounded down to its
+   * page, lies in the region (which starts page-aligned). */
   uintptr_t address = (uintptr_t)(map->data + offset);
   uintptr_t start = address & ~(uintptr_t)(page - 1);
-  /* SAFETY: offset + length <= map->length, checked by the caller; the range is mapped. */
   if (madvise((void *)start, address + length - start, how) == 0) return 0;
 #ifdef MADV_COLD
   if (how == MADV_COLD && errno == EINVAL) return 0; /* kernels before 5.4 */
@@ -287,6 +292,7 @@ void mm_region_ref(mm_region *region) {
 
 void mm_region_unref(mm_region *region) {
   if (atomic_fetch_sub(&region->refs, 1) != 1) return;
+  /* SAFETY: that was the last reference: no map, buffer or flush job points into the range any more. */
   munmap(region->base, region->span);
   free(region);
 }
@@ -294,10 +300,13 @@ void mm_region_unref(mm_region *region) {
 void mm_region_retire(mm_region *region) {
   void *base = region->base;
   int flags = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-  /* MAP_FIXED replaces the file pages atomically: the range never becomes unmapped. */
+  /* MAP_FIXED replaces the file pages atomically: the range never becomes unmapped.
+   * SAFETY: the region is still ours: refs >= 1 (the map's own reference, dropped only
+   * below), so [base, base + span) is this mapping and MAP_FIXED cannot clobber a foreign one. */
   if (mmap(base, region->span, PROT_READ | PROT_WRITE, flags, -1, 0) == MAP_FAILED) {
     /* Where writable zero pages cannot be committed, read-only ones cost nothing;
-     * failing both, the file pages stay until the last buffer lets go. */
+     * failing both, the file pages stay until the last buffer lets go.
+     * SAFETY: the same range, still ours, as above. */
     (void)mmap(base, region->span, PROT_READ, flags, -1, 0);
   }
   mm_region_unref(region);
