@@ -4,7 +4,11 @@
       "target_name": "portable_mmap",
       "sources": [
         "src/addon.c",
-        "src/methods.c",
+        "src/napi_args.c",
+        "src/handle.c",
+        "src/methods_map.c",
+        "src/methods_io.c",
+        "src/flush_async.c",
         "src/views.c",
         "src/search.c",
         "src/errors.c"
@@ -20,7 +24,7 @@
             "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11", "/experimental:c11atomics"] }
           }
         }, {
-          "sources": ["src/map_posix.c"],
+          "sources": ["src/map_posix.c", "src/shm_posix.c"],
           "cflags": ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"],
           "xcode_settings": {
             "OTHER_CFLAGS": ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"]

@@ -1,7 +1,8 @@
 /*
  * What the Node-API side of the addon shares: the handle behind a JS map
- * object, the external ArrayBuffers handed out over its mapping, and the
- * callbacks addon.c exports.
+ * object, the external ArrayBuffers handed out over its mapping, async
+ * flushes, and the callbacks addon.c exports. Argument decoding is in
+ * napi_args.h, handle and lease lifetime in handle.h.
  */
 #ifndef PORTABLE_MMAP_ADDON_H
 #define PORTABLE_MMAP_ADDON_H
@@ -28,6 +29,7 @@ typedef struct view_list {
 typedef struct mm_handle {
   mm_map map;
   view_list views;
+  /* Plain counts: a handle is touched only on the JS thread (callbacks and finalizers). */
   long owners;   /* the JS handle + live leases */
   long leases;
   bool closed;
@@ -46,7 +48,14 @@ void views_detach_all(napi_env env, mm_handle *handle);
 /* Forgets the buffers without detaching them (the map was collected; its views keep the region). */
 void views_forget_all(napi_env env, mm_handle *handle);
 
-/* methods.c: one callback per JS method. */
+/*
+ * flush_async.c: queues msync of [address, address + length) of `region` on the libuv
+ * pool, holding a reference to the region until `deferred` is settled. Out of memory
+ * rejects the promise; false means a Node-API failure, thrown.
+ */
+bool flush_async_start(napi_env env, napi_deferred deferred, mm_region *region, void *address, size_t length);
+
+/* methods_map.c (open, map, storage, leases, close) and methods_io.c (bytes): one callback per JS method. */
 napi_value method_open(napi_env env, napi_callback_info info);
 napi_value method_open_fd(napi_env env, napi_callback_info info);
 napi_value method_close_fd(napi_env env, napi_callback_info info);

@@ -42,6 +42,12 @@ typedef enum {
 typedef struct mm_region {
   void *base;           /* page-aligned start, as mmap returned it */
   size_t span;          /* bytes mapped at base, a multiple of the page size */
+  /*
+   * Atomic, unlike mm_handle's owners and leases: the region is the one object
+   * shared with another thread, since an async flush job holds a reference while
+   * its msync runs on the libuv pool. References are taken and dropped on the JS
+   * thread today; the atomic keeps that from being a rule nobody wrote down.
+   */
   atomic_long refs;
 } mm_region;
 

@@ -1,6 +1,6 @@
 /*
- * POSIX mappings: open/fstat, mmap, msync, madvise, mincore, ftruncate, and
- * named shared memory (shm_open/shm_unlink).
+ * POSIX mappings: open/fstat, mmap, msync, madvise, mincore, ftruncate
+ * (named shared memory is in shm_posix.c).
  * Linux is the tested platform; macOS compiles the same path.
  */
 #ifndef _WIN32
@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -92,57 +91,6 @@ void mm_close_fd(int fd) {
   if (fd >= 0) close(fd);
 }
 
-/* "/name" in `path` (MM_SHARED_NAME_MAX + 2 bytes): the leading '/' POSIX wants and Python adds. */
-static int shared_path(const char *name, char *path, const char *call, const char **syscall) {
-  size_t length = strlen(name);
-  if (length > MM_SHARED_NAME_MAX) {
-    *syscall = call;
-    return ENAMETOOLONG;
-  }
-  path[0] = '/';
-  /* SAFETY: length <= MM_SHARED_NAME_MAX, checked above; path holds that, the '/' and the NUL. */
-  memcpy(path + 1, name, length + 1);
-  return 0;
-}
-
-int mm_open_shared(const char *name, bool create, uint64_t size, int *fd, uint64_t *object_size,
-                   const char **syscall) {
-  char path[MM_SHARED_NAME_MAX + 2];
-  int err = shared_path(name, path, "shm_open", syscall);
-  if (err != 0) return err;
-  if (size > (uint64_t)INT64_MAX) {
-    *syscall = "ftruncate";
-    return EFBIG;
-  }
-  /* 0600, as Python's SharedMemory; O_EXCL makes an existing name EEXIST before anything changes. */
-  int opened = shm_open(path, O_RDWR | (create ? O_CREAT | O_EXCL : 0), S_IRUSR | S_IWUSR);
-  if (opened < 0) return fail("shm_open", syscall);
-  struct stat st;
-  if (create) {
-    if (ftruncate(opened, (off_t)size) != 0) err = fail("ftruncate", syscall);
-    /* The exact size asked for: macOS reports it rounded up to a page (st_size). */
-    *object_size = size;
-  } else if (fstat(opened, &st) != 0) {
-    err = fail("fstat", syscall);
-  } else {
-    *object_size = (uint64_t)st.st_size;
-  }
-  if (err != 0) {
-    close(opened);
-    if (create) shm_unlink(path); /* the name this call made must not outlive its failure */
-    return err;
-  }
-  *fd = opened;
-  return 0;
-}
-
-int mm_unlink_shared(const char *name, const char **syscall) {
-  char path[MM_SHARED_NAME_MAX + 2];
-  int err = shared_path(name, path, "shm_unlink", syscall);
-  if (err != 0) return err;
-  return shm_unlink(path) == 0 ? 0 : fail("shm_unlink", syscall);
-}
-
 void mm_release_fd(mm_map *map) {
   mm_close_fd(map->fd);
   map->fd = -1;
@@ -181,6 +129,7 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
   if (base == MAP_FAILED) return fail("mmap", syscall);
   mm_region *region = malloc(sizeof *region);
   if (region == NULL) {
+    /* SAFETY: base and span are what mmap just returned; nothing points into them yet. */
     munmap(base, span);
     *syscall = "mmap";
     return ENOMEM;
@@ -189,6 +138,7 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
   region->span = span;
   atomic_init(&region->refs, 1);
   map->region = region;
+  /* SAFETY: delta < page and delta + length <= span, so data and data + length lie in the range. */
   map->data = (uint8_t *)base + delta;
   map->length = length;
   map->shared = shared;
@@ -237,10 +187,12 @@ int mm_sync(void *address, size_t length) {
 
 int mm_flush(const mm_map *map, size_t offset, size_t length) {
   if (map->region == NULL || length == 0) return 0;
+  /* SAFETY: offset + length <= map->length, checked by the caller; the map holds the region. */
   return mm_sync(map->data + offset, length);
 }
 
 int mm_resize(mm_map *map, size_t new_length, mm_region **retired, const char **syscall) {
+  /* Only 'write' maps keep a descriptor; mm_* checks its own preconditions, whoever calls it. */
   if (map->fd < 0) {
     *syscall = "ftruncate";
     return EBADF;
@@ -287,9 +239,10 @@ int mm_advise(const mm_map *map, mm_advice advice, size_t offset, size_t length)
     default: how = MADV_NORMAL; break;
   }
   size_t page = mm_page_size();
+  /* SAFETY: offset + length <= map->length, checked by the caller; the range, rounded down to its
+   * page, lies in the region (which starts page-aligned). */
   uintptr_t address = (uintptr_t)(map->data + offset);
   uintptr_t start = address & ~(uintptr_t)(page - 1);
-  /* SAFETY: offset + length <= map->length, checked by the caller; the range is mapped. */
   if (madvise((void *)start, address + length - start, how) == 0) return 0;
 #ifdef MADV_COLD
   if (how == MADV_COLD && errno == EINVAL) return 0; /* kernels before 5.4 */
@@ -339,6 +292,7 @@ void mm_region_ref(mm_region *region) {
 
 void mm_region_unref(mm_region *region) {
   if (atomic_fetch_sub(&region->refs, 1) != 1) return;
+  /* SAFETY: that was the last reference: no map, buffer or flush job points into the range any more. */
   munmap(region->base, region->span);
   free(region);
 }
@@ -346,10 +300,13 @@ void mm_region_unref(mm_region *region) {
 void mm_region_retire(mm_region *region) {
   void *base = region->base;
   int flags = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-  /* MAP_FIXED replaces the file pages atomically: the range never becomes unmapped. */
+  /* MAP_FIXED replaces the file pages atomically: the range never becomes unmapped.
+   * SAFETY: the region is still ours: refs >= 1 (the map's own reference, dropped only
+   * below), so [base, base + span) is this mapping and MAP_FIXED cannot clobber a foreign one. */
   if (mmap(base, region->span, PROT_READ | PROT_WRITE, flags, -1, 0) == MAP_FAILED) {
     /* Where writable zero pages cannot be committed, read-only ones cost nothing;
-     * failing both, the file pages stay until the last buffer lets go. */
+     * failing both, the file pages stay until the last buffer lets go.
+     * SAFETY: the same range, still ours, as above. */
     (void)mmap(base, region->span, PROT_READ, flags, -1, 0);
   }
   mm_region_unref(region);

@@ -14,6 +14,7 @@
 #if !defined(__GLIBC__) && !defined(__linux__)
 /* memrchr is a GNU extension; a plain loop elsewhere. */
 static void *memrchr(const void *s, int c, size_t n) {
+  /* SAFETY: reads only s[0, n), from the end down. */
   const unsigned char *p = (const unsigned char *)s + n;
   while (n--) {
     if (*--p == (unsigned char)c) return (void *)p;
@@ -28,6 +29,7 @@ static void *memmem(const void *h, size_t hlen, const void *n, size_t nlen) {
   const unsigned char *hay = h;
   if (nlen == 0) return (void *)hay;
   for (size_t i = 0; i + nlen <= hlen; i++) {
+    /* SAFETY: i + nlen <= hlen, so hay[i, i + nlen) lies inside the haystack. */
     if (hay[i] == *(const unsigned char *)n && memcmp(hay + i, n, nlen) == 0) return (void *)(hay + i);
   }
   return NULL;
@@ -57,6 +59,7 @@ static int64_t rfind_blocks(const uint8_t *haystack, size_t end, const uint8_t *
     int64_t found = -1;
     size_t from = lo;
     while (hi - from >= nlen) {
+      /* SAFETY: from < hi <= end <= the haystack's length, so [from, hi) is inside it. */
       const uint8_t *hit = memmem(haystack + from, hi - from, needle, nlen);
       if (hit == NULL) break;
       found = hit - haystack;
@@ -72,6 +75,7 @@ static int64_t rfind_blocks(const uint8_t *haystack, size_t end, const uint8_t *
 int64_t mm_rfind(const uint8_t *haystack, size_t length, const uint8_t *needle, size_t nlen) {
   if (nlen > length) return -1;
   if (nlen == 1) {
+    /* SAFETY: the caller passes a haystack of `length` mapped bytes. */
     const uint8_t *hit = memrchr(haystack, needle[0], length);
     return hit == NULL ? -1 : (int64_t)(hit - haystack);
   }
@@ -80,6 +84,7 @@ int64_t mm_rfind(const uint8_t *haystack, size_t length, const uint8_t *needle, 
   /* Candidates end in [nlen − 1, hi): the needle's last byte at q means a match may start at q − nlen + 1. */
   size_t hi = length;
   while (hi >= nlen) {
+    /* SAFETY: nlen - 1 < hi <= length, so [nlen - 1, hi) is inside the haystack. */
     const uint8_t *q = memrchr(haystack + nlen - 1, last, hi - (nlen - 1));
     if (q == NULL) return -1;
     size_t start = (size_t)(q - haystack) - (nlen - 1);
@@ -109,6 +114,7 @@ size_t mm_copy_lines(uint8_t *dst, const uint8_t *src, size_t n, int32_t *ends, 
   }
 #endif
   for (; i < n; i++) {
+    /* SAFETY: i < n; src and dst both hold n bytes. */
     dst[i] = src[i];
     if (src[i] == '\n' && count < slots) ends[count++] = (int32_t)i;
   }
