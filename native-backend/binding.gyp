@@ -11,7 +11,8 @@
         "src/flush_async.c",
         "src/views.c",
         "src/search.c",
-        "src/errors.c"
+        "src/errors.c",
+        "src/sigbus.c"
       ],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "configurations": {

@@ -53,6 +53,8 @@ static napi_value init(napi_env env, napi_value exports) {
       METHOD("unlinkShared", method_unlink_shared),
       METHOD("map", method_map),
       METHOD("buffer", method_buffer),
+      METHOD("truncationFlag", method_truncation_flag),
+      METHOD("guardCaught", method_guard_caught),
       METHOD("copyOut", method_copy_out),
       METHOD("copyIn", method_copy_in),
       METHOD("copyLines", method_copy_lines),

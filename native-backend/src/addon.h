@@ -43,6 +43,8 @@ typedef struct mm_lease {
 
 /* views.c: external ArrayBuffers over [offset, offset + length) of the map; length > 0. */
 napi_value views_create(napi_env env, mm_handle *handle, size_t offset, size_t length);
+/* The same over `length` bytes at `address` inside the map's current region (a region word). */
+napi_value views_over(napi_env env, mm_handle *handle, void *address, size_t length);
 /* Detaches every buffer handed out (old views become zero-length) and forgets them. */
 void views_detach_all(napi_env env, mm_handle *handle);
 /* Forgets the buffers without detaching them (the map was collected; its views keep the region). */
@@ -63,6 +65,8 @@ napi_value method_open_shared(napi_env env, napi_callback_info info);
 napi_value method_unlink_shared(napi_env env, napi_callback_info info);
 napi_value method_map(napi_env env, napi_callback_info info);
 napi_value method_buffer(napi_env env, napi_callback_info info);
+napi_value method_truncation_flag(napi_env env, napi_callback_info info);
+napi_value method_guard_caught(napi_env env, napi_callback_info info);
 napi_value method_copy_out(napi_env env, napi_callback_info info);
 napi_value method_copy_in(napi_env env, napi_callback_info info);
 napi_value method_copy_lines(napi_env env, napi_callback_info info);

@@ -49,6 +49,10 @@ typedef struct mm_region {
    * thread today; the atomic keeps that from being a rule nobody wrote down.
    */
   atomic_long refs;
+  /* Set by the SIGBUS guard (sigbus.h) when a touch past the file's end was caught;
+   * JS reads it through a 4-byte external ArrayBuffer, so it is a plain int32 word. */
+  _Atomic int32_t truncated;
+  int32_t guard;        /* the range's slot in the guard's registry, or MM_GUARD_NONE */
 } mm_region;
 
 typedef struct mm_map {
@@ -99,6 +103,15 @@ int mm_unlink_shared(const char *name, const char **syscall);
  */
 int mm_map_file(mm_map *map, int fd, mm_access access, uint64_t offset, size_t length, uint64_t grow_to,
                 const char **syscall);
+
+/* Whether the guard caught a touch of the map's current region past the file's end. */
+bool mm_truncated(const mm_map *map);
+/*
+ * For maps that kept their descriptor ('write'): whether the file is still as long
+ * as the map needs (offset + length). A shorter file marks the region truncated,
+ * so a flush never writes (or extends) past what another process cut off.
+ */
+bool mm_file_intact(mm_map *map);
 
 /* msync(MS_SYNC) of [offset, offset + length) of the map; the caller checked the range. */
 int mm_flush(const mm_map *map, size_t offset, size_t length);

@@ -6,6 +6,7 @@
 #ifndef _WIN32
 
 #include "map.h"
+#include "sigbus.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -137,6 +138,14 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
   region->base = base;
   region->span = span;
   atomic_init(&region->refs, 1);
+  atomic_init(&region->truncated, 0);
+  int err = mm_guard_register(base, span, &region->truncated, &region->guard);
+  if (err != 0) {
+    munmap(base, span);
+    free(region);
+    *syscall = "sigaction";
+    return err;
+  }
   map->region = region;
   /* SAFETY: delta < page and delta + length <= span, so data and data + length lie in the range. */
   map->data = (uint8_t *)base + delta;
@@ -286,12 +295,26 @@ int mm_residency(const mm_map *map, uint64_t *resident_bytes) {
   return err;
 }
 
+bool mm_truncated(const mm_map *map) {
+  return map->region != NULL && atomic_load(&map->region->truncated) != 0;
+}
+
+bool mm_file_intact(mm_map *map) {
+  struct stat st;
+  if (map->fd < 0 || map->region == NULL || fstat(map->fd, &st) != 0) return true;
+  if ((uint64_t)st.st_size >= map->offset + map->length) return true;
+  atomic_store(&map->region->truncated, 1);
+  return false;
+}
+
 void mm_region_ref(mm_region *region) {
   atomic_fetch_add(&region->refs, 1);
 }
 
 void mm_region_unref(mm_region *region) {
   if (atomic_fetch_sub(&region->refs, 1) != 1) return;
+  /* Unregistered before the munmap: no handler may map zeros over a range we gave back. */
+  mm_guard_unregister(region->guard);
   /* SAFETY: that was the last reference: no map, buffer or flush job points into the range any more. */
   munmap(region->base, region->span);
   free(region);
@@ -303,11 +326,18 @@ void mm_region_retire(mm_region *region) {
   /* MAP_FIXED replaces the file pages atomically: the range never becomes unmapped.
    * SAFETY: the region is still ours: refs >= 1 (the map's own reference, dropped only
    * below), so [base, base + span) is this mapping and MAP_FIXED cannot clobber a foreign one. */
-  if (mmap(base, region->span, PROT_READ | PROT_WRITE, flags, -1, 0) == MAP_FAILED) {
+  bool zeroed = mmap(base, region->span, PROT_READ | PROT_WRITE, flags, -1, 0) != MAP_FAILED;
+  if (!zeroed) {
     /* Where writable zero pages cannot be committed, read-only ones cost nothing;
      * failing both, the file pages stay until the last buffer lets go.
      * SAFETY: the same range, still ours, as above. */
-    (void)mmap(base, region->span, PROT_READ, flags, -1, 0);
+    zeroed = mmap(base, region->span, PROT_READ, flags, -1, 0) != MAP_FAILED;
+  }
+  if (zeroed) {
+    /* Zero pages cannot fault: the guard has nothing left to catch in this range.
+     * File pages that stayed keep their guard until the last reference unmaps them. */
+    mm_guard_unregister(region->guard);
+    region->guard = MM_GUARD_NONE;
   }
   mm_region_unref(region);
 }

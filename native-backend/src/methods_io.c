@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "napi_args.h"
+#include "sigbus.h"
 
 // ─── the mapped bytes ───
 
@@ -23,6 +24,27 @@ napi_value method_buffer(napi_env env, napi_callback_info info) {
   return views_create(env, handle, offset, length);
 }
 
+/*
+ * truncationFlag(handle) → a 4-byte ArrayBuffer over the region's truncation word
+ * (non-zero once the SIGBUS guard caught a touch past the file's end), or undefined
+ * for a zero-length map. Reading it costs a load, so typed getters can check it
+ * after every access; close() and resize() detach it with the other buffers.
+ */
+napi_value method_truncation_flag(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  mm_handle *handle;
+  if (!get_args(env, info, 1, argv) || !get_open(env, argv[0], &handle)) return NULL;
+  if (handle->map.region == NULL) return undefined(env);
+  /* SAFETY: the word lives in the region, which the buffer holds a reference to. */
+  return views_over(env, handle, (void *)&handle->map.region->truncated, sizeof(int32_t));
+}
+
+/* guardCaught() → faults the SIGBUS guard caught in this process (for tests). */
+napi_value method_guard_caught(napi_env env, napi_callback_info info) {
+  (void)info;
+  return number(env, (double)mm_guard_caught());
+}
+
 /* copyOut(handle, offset, target): copies target.byteLength bytes of the map into target. */
 napi_value method_copy_out(napi_env env, napi_callback_info info) {
   napi_value argv[3];
@@ -35,6 +57,7 @@ napi_value method_copy_out(napi_env env, napi_callback_info info) {
   }
   /* SAFETY: offset + length <= map.length, checked above; memmove: target may alias the map. */
   if (length > 0) memmove(target, handle->map.data + offset, length);
+  if (!check_intact(env, &handle->map)) return NULL;
   return undefined(env);
 }
 
@@ -66,6 +89,7 @@ napi_value method_copy_lines(napi_env env, napi_callback_info info) {
   }
   /* SAFETY: source holds length bytes (above), target holds length bytes, ends capacity / 4 aligned slots. */
   size_t count = mm_copy_lines(target, source, length, (int32_t *)(void *)ends_bytes, capacity / sizeof(int32_t));
+  if (!check_intact(env, &handle->map)) return NULL;
   return number(env, (double)count);
 }
 
@@ -81,6 +105,7 @@ napi_value method_copy_in(napi_env env, napi_callback_info info) {
   }
   /* SAFETY: offset + length <= map.length and the pages are writable, checked above. */
   if (length > 0) memmove(handle->map.data + offset, source, length);
+  if (!check_intact(env, &handle->map)) return NULL;
   return undefined(env);
 }
 
@@ -97,6 +122,7 @@ napi_value method_fill(napi_env env, napi_callback_info info) {
   }
   /* SAFETY: offset + length <= map.length and the pages are writable, checked above. */
   if (length > 0) memset(handle->map.data + offset, value, length);
+  if (!check_intact(env, &handle->map)) return NULL;
   return undefined(env);
 }
 
@@ -112,6 +138,7 @@ napi_value method_move(napi_env env, napi_callback_info info) {
   }
   /* SAFETY: both ranges lie inside the map, checked above. */
   if (count > 0) memmove(handle->map.data + dest, handle->map.data + src, count);
+  if (!check_intact(env, &handle->map)) return NULL;
   return undefined(env);
 }
 
@@ -130,6 +157,7 @@ static napi_value search(napi_env env, napi_callback_info info, search_fn search
   if (nlen == 0) return number(env, (double)(backward ? end : start));
   /* SAFETY: start <= end <= map.length, checked above. */
   int64_t found = search_range(handle->map.data + start, end - start, needle, nlen);
+  if (!check_intact(env, &handle->map)) return NULL;
   return number(env, found < 0 ? -1.0 : (double)((size_t)found + start));
 }
 
@@ -165,5 +193,6 @@ napi_value method_lease_copy(napi_env env, napi_callback_info info) {
   if (count > length) count = length;
   /* SAFETY: offset + count <= map.length, clipped above; after close() the lease keeps the region. */
   if (count > 0) memmove(target, map->data + offset, count);
+  if (!check_intact(env, map)) return NULL;
   return number(env, (double)count);
 }

@@ -33,6 +33,17 @@ bool get_writable(napi_env env, napi_value value, mm_handle **out);
 /* [offset, offset + length) lies inside the map (else a RangeError). */
 bool check_range(napi_env env, const mm_map *map, size_t offset, size_t length);
 
+/*
+ * The guard caught no touch of the map past the file's end (else ERR_MMAP_TRUNCATED).
+ * Called after every copy, search or scan: the touch that reveals a truncation is
+ * the one that reads zeros instead of the file's bytes, and its result must not count.
+ */
+bool check_intact(napi_env env, const mm_map *map);
+/* For a flush: check_intact(), and the file still covers the map (mm_file_intact). */
+bool check_file(napi_env env, mm_map *map);
+/* The ERR_MMAP_TRUNCATED error as a value, to reject a promise with; NULL if it cannot be built. */
+napi_value truncated_error(napi_env env);
+
 /* Results: NULL with an exception pending if they cannot be made. */
 napi_value undefined(napi_env env);
 napi_value number(napi_env env, double value);

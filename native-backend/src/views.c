@@ -60,13 +60,16 @@ napi_value views_create(napi_env env, mm_handle *handle, size_t offset, size_t l
     throw_range(env, "a buffer must cover 1 to 2^32 bytes inside the map");
     return NULL;
   }
-  mm_region *region = map->region;
+  /* SAFETY: [offset, offset + length) lies inside the map, checked above. */
+  return views_over(env, handle, map->data + offset, length);
+}
+
+napi_value views_over(napi_env env, mm_handle *handle, void *address, size_t length) {
+  mm_region *region = handle->map.region;
   napi_value buffer;
   /* The reference is taken first: Node may run the finalizer before the call returns. */
   mm_region_ref(region);
-  /* SAFETY: [offset, offset + length) lies inside the map, checked above. */
-  napi_status status =
-      napi_create_external_arraybuffer(env, map->data + offset, length, release_region, region, &buffer);
+  napi_status status = napi_create_external_arraybuffer(env, address, length, release_region, region, &buffer);
   if (status != napi_ok) {
     /* Only this status is known to skip the finalizer; otherwise keep the reference
      * (a region that is never unmapped is a leak, not a use-after-free). */
