@@ -70,8 +70,13 @@ export function expectEveryCase(run: () => RuntimeRun | Promise<RuntimeRun>, fix
   let result: RuntimeRun | undefined;
   beforeAll(async () => {
     result = await run();
-    // The backend each runtime ran, for the CI log.
-    console.log(`${result.detected.runtime}: ${result.detected.backend} — ${result.detected.reason}`);
+    // The backend each runtime ran, and what each fixture skipped, for the CI log.
+    console.log(
+      [
+        `${result.detected.runtime}: ${result.detected.backend} — ${result.detected.reason}`,
+        ...result.results.map((r) => `${r.fixture}: ${r.passed} passed, ${r.failed.length} failed, ${r.skipped.length} skipped${r.skipped.map((s) => `\n  skipped: ${s.name} (${s.reason})`).join('')}`),
+      ].join('\n'),
+    );
   });
   test.each(Object.keys(fixtures))('%s: every conformance case that applies passes, the rest are skipped with a reason', (fixture) => {
     const report = result!.results.find((r) => r.fixture === fixture);
