@@ -4,14 +4,16 @@ import type { MapOptions, MemoryMap } from '../../src/types.js';
 
 type OpenMap = (target: Uint8Array, options?: MapOptions) => MemoryMap;
 
-export function bytesFixture(name: string, openMap: OpenMap, base: MapOptions): Fixture & { cleanup(): void } {
+/** `stableViews`: whether maps opened with `base` hand out views (false for a windowed pager). */
+export function bytesFixture(name: string, openMap: OpenMap, base: MapOptions, { stableViews }: { stableViews: boolean }): Fixture & { cleanup(): void } {
   const opened: MemoryMap[] = [];
   return {
     name,
+    resizable: false,
+    stableViews,
     storage(bytes: Uint8Array): Storage {
       const array = bytes.slice();
       return {
-        resizable: false,
         open(options?: MapOptions) {
           const map = openMap(array, { ...base, ...options });
           opened.push(map);

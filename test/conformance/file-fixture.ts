@@ -12,18 +12,20 @@ export interface CleanFixture extends Fixture {
   cleanup(): void;
 }
 
-export function makeFileFixture(openMap: OpenMap, name: string, base: MapOptions): CleanFixture {
+/** `stableViews`: whether maps opened with `base` hand out views (false for a windowed pager). */
+export function makeFileFixture(openMap: OpenMap, name: string, base: MapOptions, { stableViews }: { stableViews: boolean }): CleanFixture {
   let dir: string | undefined;
   let count = 0;
   const opened: MemoryMap[] = [];
   return {
     name,
+    resizable: true,
+    stableViews,
     storage(bytes: Uint8Array): Storage {
       dir ??= mkdtempSync(join(tmpdir(), 'portable-mmap-'));
       const path = join(dir, `storage-${count++}.bin`);
       writeFileSync(path, bytes);
       return {
-        resizable: true,
         open(options?: MapOptions) {
           const map = openMap(path, { ...base, ...options });
           opened.push(map);

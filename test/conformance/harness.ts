@@ -2,8 +2,10 @@
  * The harness-neutral contract of a conformance case: `(fixture, t)`, using only
  * `t.equal` / `t.throwsCode` / `t.rejectsCode` and storage the fixture builds.
  * No imports of node:*, no jest globals: the same cases run under jest, Deno, Bun,
- * workerd, edge-runtime and Chromium. Cases branch on `map.stableViews` and on
- * `storage.resizable`, never on the backend.
+ * workerd, edge-runtime and Chromium. Cases branch on `map.stableViews`, never on
+ * the backend. A case that cannot apply to a fixture at all (it resizes, and the
+ * storage cannot change size) says so in `needs`; runners skip it with the reason
+ * before it starts (`skipReason`), and report it as skipped, never as passed.
  */
 import type { MapOptions, MemoryMap } from '../../src/types.js';
 
@@ -13,11 +15,22 @@ export interface Storage {
   open(options?: MapOptions): MemoryMap;
   /** The bytes the storage holds now (what reached the file). */
   contents(): Uint8Array;
-  /** Whether the storage can change size (resize, grow). */
-  readonly resizable: boolean;
 }
 
-export interface Fixture {
+/** What a fixture can do, declared with it, so a runner knows which cases apply before any runs. */
+export interface Capabilities {
+  /** Its storage can change size (resize, grow): a file or an OPFS handle, not a Uint8Array. */
+  readonly resizable: boolean;
+  /**
+   * Its maps hand out views (`map.stableViews`) whatever their size. False for a windowed
+   * wasm fixture: a map larger than its maxResident has no stable views (a smaller one does).
+   */
+  readonly stableViews: boolean;
+}
+
+export type Capability = keyof Capabilities;
+
+export interface Fixture extends Capabilities {
   /** A label for titles: "native", "wasm identity", … */
   readonly name: string;
   /** New storage holding `bytes`. */
@@ -33,7 +46,24 @@ export interface T {
 
 export interface Case {
   name: string;
+  /** What the fixture must be able to do for this case to apply at all; a fixture without it skips the case. */
+  needs?: readonly Capability[];
   run(fixture: Fixture, t: T): void | Promise<void>;
+}
+
+const WHY_NOT: Record<Capability, string> = {
+  resizable: 'the storage cannot change size',
+  stableViews: 'maps larger than its window hand out no stable views',
+};
+
+/**
+ * Why a case does not apply to a fixture, or undefined when it does. Every runner
+ * asks this before a case starts, and counts the case as skipped with this reason.
+ * A fixture that declares no capabilities (the async fixtures) has none of them.
+ */
+export function skipReason(c: { needs?: readonly Capability[] }, fixture: object): string | undefined {
+  const missing = (c.needs ?? []).filter((need) => (fixture as Partial<Capabilities>)[need] !== true);
+  return missing.length ? `does not apply: ${missing.map((need) => WHY_NOT[need]).join(', and ')}` : undefined;
 }
 
 function describe(value: unknown): string {

@@ -171,21 +171,6 @@ export function openFdCount(): number {
   return readdirSync('/proc/self/fd').length;
 }
 
-/** A temporary directory for one test file; `cleanup()` in afterAll. */
-export function tempFiles(): { file(name: string, bytes?: Uint8Array | string): string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'portable-mmap-native-'));
-  return {
-    file(name, bytes) {
-      const path = join(dir, name);
-      if (bytes !== undefined) writeFileSync(path, bytes);
-      return path;
-    },
-    cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 /** Byte equality that stays fast on large arrays (jest's toEqual walks them element by element). */
 export function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
   if (actual.length === expected.length && Buffer.compare(actual, expected) === 0) return;

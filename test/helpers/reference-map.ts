@@ -126,10 +126,11 @@ class ReferenceMap extends MapBase {
 export function referenceFixture(): Fixture & { cleanup(): void } {
   return {
     name: 'reference',
+    resizable: true,
+    stableViews: true,
     storage(bytes: Uint8Array): Storage {
       const store = { bytes: bytes.slice() };
       return {
-        resizable: true,
         open: (options?: MapOptions) => new ReferenceMap(store, options),
         contents: () => store.bytes.slice(),
       };

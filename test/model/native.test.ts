@@ -1,4 +1,4 @@
 import { runModel } from './run-model.js';
-import { fileFixture } from '../helpers/file-fixture.js';
+import { fileFixture } from '../helpers/node-file-fixture.js';
 
 runModel(fileFixture('native', { backend: 'native' }));

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadAddon, type Addon, type AddonHandle } from '../../src/backends/native/addon.js';
 import { detectBackend } from '../../src/entries/node.js';
-import { ensureBuilt, lastJson, openFdCount, ROOT, runChild, tempFiles } from '../helpers/native-build.js';
+import { ensureBuilt, lastJson, openFdCount, ROOT, runChild } from '../helpers/native-build.js';
+import { tempFiles } from '../helpers/temp-files.js';
 import { pattern } from '../conformance/harness.js';
 
-const files = tempFiles();
+const files = tempFiles('native');
 beforeAll(ensureBuilt);
 afterAll(() => files.cleanup());
 

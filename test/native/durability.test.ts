@@ -6,10 +6,11 @@
  * tell: the page cache outlives it either way.)
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { ensureBuilt, lastJson, runChild, tempFiles } from '../helpers/native-build.js';
+import { ensureBuilt, lastJson, runChild } from '../helpers/native-build.js';
+import { tempFiles } from '../helpers/temp-files.js';
 import { pattern } from '../conformance/harness.js';
 
-const files = tempFiles();
+const files = tempFiles('native');
 beforeAll(ensureBuilt);
 afterAll(() => files.cleanup());
 

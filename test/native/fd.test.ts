@@ -6,10 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { openMap } from '../../src/entries/node.js';
 import type { MapOptions } from '../../src/types.js';
-import { ensureAddon, openFdCount, tempFiles } from '../helpers/native-build.js';
+import { ensureAddon, openFdCount } from '../helpers/native-build.js';
+import { tempFiles } from '../helpers/temp-files.js';
 import { pattern } from '../conformance/harness.js';
 
-const files = tempFiles();
+const files = tempFiles('native');
 const native: MapOptions = { backend: 'native' };
 beforeAll(ensureAddon);
 afterAll(() => files.cleanup());

@@ -6,11 +6,12 @@
  */
 import { closeSync, openSync, readSync, truncateSync, writeSync } from 'node:fs';
 import { openMap } from '../../src/entries/node.js';
-import { ensureAddon, tempFiles } from '../helpers/native-build.js';
+import { ensureAddon } from '../helpers/native-build.js';
+import { tempFiles } from '../helpers/temp-files.js';
 import { pattern } from '../conformance/harness.js';
 
 const GiB = 2 ** 30;
-const files = tempFiles();
+const files = tempFiles('native');
 beforeAll(ensureAddon);
 afterAll(() => files.cleanup());
 

@@ -4,10 +4,11 @@
  * process, so each test checks the child's exit status as well as its report.
  */
 import { readFileSync } from 'node:fs';
-import { ensureBuilt, expectBytes, expectClean, lastJson, runChild, tempFiles } from '../helpers/native-build.js';
+import { ensureBuilt, expectBytes, expectClean, lastJson, runChild } from '../helpers/native-build.js';
+import { tempFiles } from '../helpers/temp-files.js';
 import { pattern } from '../conformance/harness.js';
 
-const files = tempFiles();
+const files = tempFiles('native');
 beforeAll(ensureBuilt);
 afterAll(() => files.cleanup());
 

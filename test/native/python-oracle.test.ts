@@ -6,9 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { openMap } from '../../src/entries/node.js';
 import type { MemoryMap } from '../../src/types.js';
-import { ensureAddon, tempFiles } from '../helpers/native-build.js';
+import { ensureAddon } from '../helpers/native-build.js';
+import { tempFiles } from '../helpers/temp-files.js';
 
-const files = tempFiles();
+const files = tempFiles('native');
 beforeAll(ensureAddon);
 afterAll(() => files.cleanup());
 

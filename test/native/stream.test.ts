@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { openMap } from '../../src/entries/node.js';
 import { STREAM_CHUNK } from '../../src/map/stream.js';
-import { ensureAddon, expectBytes, tempFiles } from '../helpers/native-build.js';
+import { ensureAddon, expectBytes } from '../helpers/native-build.js';
+import { tempFiles } from '../helpers/temp-files.js';
 import { pattern } from '../conformance/harness.js';
 
-const files = tempFiles();
+const files = tempFiles('native');
 beforeAll(ensureAddon);
 afterAll(() => files.cleanup());
 

@@ -10,7 +10,8 @@ type OpenMap = (target: FileSystemSyncAccessHandleLike | Blob, options?: MapOpti
 /** The most storages one conformance case creates is 3; handles are recycled after each case. */
 const HANDLES = 8;
 
-export async function opfsFixture(openMap: OpenMap, name: string, base: MapOptions): Promise<Fixture & { cleanup(): void }> {
+/** `stableViews`: whether maps opened with `base` hand out views (false for a windowed pager). */
+export async function opfsFixture(openMap: OpenMap, name: string, base: MapOptions, { stableViews }: { stableViews: boolean }): Promise<Fixture & { cleanup(): void }> {
   const root = await navigator.storage.getDirectory();
   const handles: FileSystemSyncAccessHandleLike[] = [];
   for (let i = 0; i < HANDLES; i++) {
@@ -21,6 +22,8 @@ export async function opfsFixture(openMap: OpenMap, name: string, base: MapOptio
   const opened: MemoryMap[] = [];
   return {
     name,
+    resizable: true,
+    stableViews,
     storage(bytes: Uint8Array): Storage {
       if (used === HANDLES) throw new Error(`a case used more than ${HANDLES} storages`);
       const handle = handles[used++];
@@ -28,7 +31,6 @@ export async function opfsFixture(openMap: OpenMap, name: string, base: MapOptio
       handle.write(bytes, { at: 0 });
       handle.flush();
       return {
-        resizable: true,
         open(options?: MapOptions) {
           const map = openMap(handle, { ...base, ...options });
           opened.push(map);
@@ -53,10 +55,11 @@ export function blobFixture(openMap: OpenMap): Fixture & { cleanup(): void } {
   const opened: MemoryMap[] = [];
   return {
     name: 'Blob (FileReaderSync), wasm',
+    resizable: false,
+    stableViews: true,
     storage(bytes: Uint8Array): Storage {
       const blob = new Blob([bytes.slice()]);
       return {
-        resizable: false,
         open(options?: MapOptions) {
           const map = openMap(blob, options);
           opened.push(map);
@@ -79,6 +82,7 @@ export function blobCases(): Case[] {
       const storage = f.storage(new Uint8Array([1, 2, 3]));
       t.throwsCode(() => storage.open({ access: 'write' }), 'ERR_MMAP_READ_ONLY');
       using copy = storage.open({ access: 'copy' });
+      t.equal(copy.stableViews, f.stableViews, 'view stability, as the fixture declares it');
       copy.write(new Uint8Array([9]), 0);
       t.equal(copy.read(0), new Uint8Array([9, 2, 3]));
       t.equal(storage.contents(), new Uint8Array([1, 2, 3]));

@@ -7,8 +7,8 @@ const detected = detectBackend();
 const open = openMap as never;
 const results = [
   ...(await runCases([
-    await opfsFixture(open, 'OPFS sync access handle, wasm identity', {}),
-    await opfsFixture(open, 'OPFS sync access handle, wasm windowed', { pageSize: 4096, maxResident: 4 * 4096 }),
+    await opfsFixture(open, 'OPFS sync access handle, wasm identity', {}, { stableViews: true }),
+    await opfsFixture(open, 'OPFS sync access handle, wasm windowed', { pageSize: 4096, maxResident: 4 * 4096 }, { stableViews: false }),
   ])),
   ...(await runCases([blobFixture(open)], blobCases())),
 ];

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFor, ROOT } from './bundle.js';
-import { expectEveryCase, runRuntime, type RuntimeRun } from './run-runtime.js';
+import { BYTES, BYTES_WINDOWED, expectEveryCase, expectReport, FILES, FILES_WINDOWED, runRuntime, type RuntimeRun } from './run-runtime.js';
 import { blobCases } from './browser-fixtures.js';
 
 describe('Chromium', () => {
@@ -19,12 +19,16 @@ describe('Chromium', () => {
       run = runRuntime(process.execPath, [join(ROOT, 'test/runtimes/chromium-host.mjs'), dir], { timeout: 180_000 });
       return run;
     },
-    ['Uint8Array, wasm identity', 'Uint8Array, wasm windowed', 'OPFS sync access handle, wasm identity', 'OPFS sync access handle, wasm windowed'],
+    {
+      'Uint8Array, wasm identity': BYTES,
+      'Uint8Array, wasm windowed': BYTES_WINDOWED,
+      'OPFS sync access handle, wasm identity': FILES,
+      'OPFS sync access handle, wasm windowed': FILES_WINDOWED,
+    },
   );
 
   test('the read-only cases pass over a Blob read with FileReaderSync', () => {
     const blob = run.results.find((r) => r.fixture === 'Blob (FileReaderSync), wasm');
-    expect(blob?.failed).toEqual([]);
-    expect(blob?.passed).toBe(blobCases().length);
+    expectReport(blob, blobCases(), BYTES);
   });
 });

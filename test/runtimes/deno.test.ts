@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './bundle.js';
-import { expectEveryCase, runRuntime } from './run-runtime.js';
+import { BYTES, expectEveryCase, FILES, FILES_WINDOWED, runRuntime } from './run-runtime.js';
 
 const DENO = join(ROOT, 'node_modules', '.bin', 'deno');
 // --sloppy-imports: the test sources import './x.js' for './x.ts', as tsc wants.
@@ -13,7 +13,7 @@ const BASE = ['run', '--no-lock', '--sloppy-imports', '--no-prompt'];
 describe('Deno: conformance (no --allow-ffi, so the wasm pager)', () => {
   expectEveryCase(
     () => runRuntime(DENO, [...BASE, '--allow-read', '--allow-write', '--allow-env', '--allow-sys', 'test/runtimes/node-like.ts'], { cwd: ROOT }),
-    ["files, wasm backend ('auto')", 'files, wasm windowed', 'Uint8Array, wasm'],
+    { "files, wasm backend ('auto')": FILES, 'files, wasm windowed': FILES_WINDOWED, 'Uint8Array, wasm': BYTES },
   );
 });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFor, ROOT } from './bundle.js';
-import { expectEveryCase, runRuntime } from './run-runtime.js';
+import { BYTES, BYTES_WINDOWED, expectEveryCase, runRuntime } from './run-runtime.js';
 
 describe('edge-runtime', () => {
   let dir: string;
@@ -15,6 +15,6 @@ describe('edge-runtime', () => {
       writeFileSync(join(dir, 'bundle.js'), code);
       return runRuntime(process.execPath, [join(ROOT, 'test/runtimes/edge-host.mjs'), join(dir, 'bundle.js')]);
     },
-    ['Uint8Array, wasm identity', 'Uint8Array, wasm windowed'],
+    { 'Uint8Array, wasm identity': BYTES, 'Uint8Array, wasm windowed': BYTES_WINDOWED },
   );
 });

@@ -10,15 +10,15 @@ import { startControlServer, type ControlServer } from '../async/control-server.
 import { SEEDS } from '../async/cases/seeds.js';
 import { bundleFor, ROOT } from './bundle.js';
 import { execFileSync } from 'node:child_process';
-import { parseRun, spawnAsync, type RuntimeRun } from './run-runtime.js';
+import { expectReport, parseRun, spawnAsync, type RuntimeRun } from './run-runtime.js';
 import { workerdConfig } from './workerd-config.js';
 
 const WORKERD = join(ROOT, 'node_modules', '.bin', 'workerd');
 
 function expectAllPassed(run: RuntimeRun): void {
   console.log(`${run.detected.runtime}: ${run.detected.backend} — ${run.detected.reason}`);
-  expect(run.results[0].failed).toEqual([]);
-  expect(run.results[0].passed).toBe(allAsyncCases.length);
+  // The async fixtures declare no capabilities and no async case needs one: nothing may be skipped.
+  expectReport(run.results[0], allAsyncCases, {});
 }
 
 /**

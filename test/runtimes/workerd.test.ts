@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFor, ROOT } from './bundle.js';
-import { expectEveryCase, runRuntime } from './run-runtime.js';
+import { BYTES, BYTES_WINDOWED, expectEveryCase, runRuntime } from './run-runtime.js';
 import { workerdConfig } from './workerd-config.js';
 
 describe('workerd', () => {
@@ -18,6 +18,6 @@ describe('workerd', () => {
       writeFileSync(join(dir, 'config.capnp'), workerdConfig({ main: 'main.mjs' }));
       return runRuntime(join(ROOT, 'node_modules', '.bin', 'workerd'), ['test', '--verbose', 'config.capnp'], { cwd: dir });
     },
-    ['Uint8Array, wasm identity', 'Uint8Array, wasm windowed'],
+    { 'Uint8Array, wasm identity': BYTES, 'Uint8Array, wasm windowed': BYTES_WINDOWED },
   );
 });

@@ -5,11 +5,12 @@
  */
 import { openMap, openShared } from '../../src/entries/node.js';
 import type { MemoryMap } from '../../src/types.js';
-import { ensureAddon, tempFiles } from '../helpers/native-build.js';
+import { ensureAddon } from '../helpers/native-build.js';
+import { tempFiles } from '../helpers/temp-files.js';
 import { sharedNames } from '../helpers/shared-names.js';
 
 const names = sharedNames('atm');
-const files = tempFiles();
+const files = tempFiles('shared');
 beforeAll(ensureAddon);
 afterEach(() => names.cleanup());
 afterAll(() => files.cleanup());

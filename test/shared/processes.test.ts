@@ -6,11 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { openMap, openShared } from '../../src/entries/node.js';
 import type { MemoryMap } from '../../src/types.js';
-import { ensureBuilt, expectClean, lastJson, runChild, runChildAsync, tempFiles } from '../helpers/native-build.js';
+import { ensureBuilt, expectClean, lastJson, runChild, runChildAsync } from '../helpers/native-build.js';
+import { tempFiles } from '../helpers/temp-files.js';
 import { sharedNames } from '../helpers/shared-names.js';
 
 const names = sharedNames('proc');
-const files = tempFiles();
+const files = tempFiles('shared');
 beforeAll(ensureBuilt);
 afterEach(() => names.cleanup());
 afterAll(() => files.cleanup());

@@ -4,11 +4,12 @@
  * Runs in a child process, so a fault there fails one test, not the runner.
  */
 import { openShared } from '../../src/entries/node.js';
-import { DIST_URL, ensureBuilt, lastJson, runChild, tempFiles } from '../helpers/native-build.js';
+import { DIST_URL, ensureBuilt, lastJson, runChild } from '../helpers/native-build.js';
+import { tempFiles } from '../helpers/temp-files.js';
 import { sharedNames } from '../helpers/shared-names.js';
 
 const names = sharedNames('thr');
-const files = tempFiles();
+const files = tempFiles('shared');
 beforeAll(ensureBuilt);
 afterEach(() => names.cleanup());
 afterAll(() => files.cleanup());

@@ -1,26 +1,23 @@
 /** The node:fs page source: paths and descriptors, errors as Node's fs reports them. */
 import { execFileSync } from 'node:child_process';
-import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { openMap } from '../../src/entries/node.js';
 import { pattern } from '../conformance/harness.js';
+import { tempFiles } from '../helpers/temp-files.js';
 
 const wasm = { backend: 'wasm' } as const;
 const openFds = () => readdirSync('/proc/self/fd').length;
-let dir: string;
+const files = tempFiles('files');
+const { dir } = files;
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'portable-mmap-files-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => files.cleanup());
 
 describe('files on the wasm backend', () => {
   it('reports a directory as EISDIR and a missing file as ENOENT, with path and syscall', () => {
     for (const access of ['read', 'write'] as const) {
       expect(() => openMap(dir, { ...wasm, access })).toThrow(expect.objectContaining({ code: 'EISDIR', path: dir, syscall: 'open', errno: -21 }));
     }
-    const missing = join(dir, 'missing.bin');
+    const missing = files.file('missing.bin');
     expect(() => openMap(missing, wasm)).toThrow(expect.objectContaining({ code: 'ENOENT', path: missing, syscall: 'open' }));
     const fd = openSync(dir, 'r');
     try {
@@ -31,9 +28,9 @@ describe('files on the wasm backend', () => {
   });
 
   it('refuses pipes (ENODEV, without waiting for a writer) and closed descriptors (EBADF), leaving no descriptor behind', () => {
-    const fifo = join(dir, 'fifo');
+    const fifo = files.file('fifo');
     execFileSync('mkfifo', [fifo]);
-    const path = join(dir, 'small.bin');
+    const path = files.file('small.bin');
     writeFileSync(path, pattern(100));
     const before = openFds();
     const cases: Array<[() => unknown, string]> = [
@@ -42,7 +39,7 @@ describe('files on the wasm backend', () => {
       [() => openMap(999_999, wasm), 'EBADF'],
       [() => openMap(path, { ...wasm, length: 101 }), 'ERR_OUT_OF_RANGE'],
       [() => openMap(path, { ...wasm, offset: 101 }), 'ERR_OUT_OF_RANGE'],
-      [() => openMap(join(dir, 'missing'), wasm), 'ENOENT'],
+      [() => openMap(files.file('missing'), wasm), 'ENOENT'],
       [() => openMap(dir, wasm), 'EISDIR'],
     ];
     for (const [open, code] of cases) {
@@ -55,14 +52,14 @@ describe('files on the wasm backend', () => {
 
   it("never closes the caller's descriptor, and keeps working after the caller closes it", () => {
     const bytes = pattern(100_000);
-    const path = join(dir, 'fd.bin');
+    const path = files.file('fd.bin');
     writeFileSync(path, bytes);
     const fd = openSync(path, 'r+');
     const map = openMap(fd, { ...wasm, access: 'write', pageSize: 4096, maxResident: 4 * 4096 });
     expect(map.read(0, 10)).toEqual(bytes.subarray(0, 10));
     closeSync(fd);
     // the caller's number may now name another file; the map reopened its own descriptor
-    const other = openSync(join(dir, 'other.bin'), 'w+');
+    const other = openSync(files.file('other.bin'), 'w+');
     expect(Buffer.from(map.read(50_000, 100))).toEqual(Buffer.from(bytes.subarray(50_000, 50_100)));
     map.write('changed', 90_000);
     map.close();
@@ -77,7 +74,7 @@ describe('files on the wasm backend', () => {
   });
 
   it("refuses 'write' on a descriptor open only for reading, and any map of a write-only one", () => {
-    const path = join(dir, 'modes.bin');
+    const path = files.file('modes.bin');
     writeFileSync(path, pattern(10));
     const readOnly = openSync(path, 'r');
     const writeOnly = openSync(path, 'a');
@@ -92,7 +89,7 @@ describe('files on the wasm backend', () => {
   });
 
   it('maps a range past 4 GiB of a sparse file in windowed mode', () => {
-    const path = join(dir, 'sparse.bin');
+    const path = files.file('sparse.bin');
     const at = 5 * 2 ** 30 + 12345;
     const marker = new TextEncoder().encode('far away');
     const fd = openSync(path, 'w+');

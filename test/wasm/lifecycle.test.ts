@@ -2,28 +2,22 @@
  * Views, the instance pool and the 'copy' budget: old views never show another
  * map's bytes, pooled memory is clean, a change past the budget changes nothing.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { pooledInstances } from '../../src/backends/wasm/pool.js';
 import { openMap } from '../../src/entries/node.js';
 import { pattern } from '../conformance/harness.js';
 import { expectBytes } from '../helpers/bytes.js';
+import { tempFiles } from '../helpers/temp-files.js';
 
 const PAGE = 4096;
-let dir: string;
+const files = tempFiles('lifecycle');
 let count = 0;
 
 function file(bytes: Uint8Array): string {
-  const path = join(dir, `file-${count++}.bin`);
-  writeFileSync(path, bytes);
-  return path;
+  return files.file(`file-${count++}.bin`, bytes);
 }
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'portable-mmap-lifecycle-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => files.cleanup());
 
 describe('views of a wasm map', () => {
   it('become zero-length at close(), and never show the next map that reuses the memory', () => {

@@ -5,21 +5,21 @@
  * flat over many maps.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pattern } from '../conformance/harness.js';
 import { expectBytes } from '../helpers/bytes.js';
+import { tempFiles } from '../helpers/temp-files.js';
 
 const MiB = 1024 * 1024;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = new URL('../../dist/entries/node.js', import.meta.url).href;
-let dir: string;
+const files = tempFiles('process');
 
 /** Runs `body` as an ES module in a child node, with `map` helpers in scope; returns its JSON output. */
 function child(body: string, args: string[] = [], nodeOptions: string[] = []): { signal: NodeJS.Signals | null; status: number | null; output: unknown } {
-  const script = join(dir, `child-${Math.random().toString(36).slice(2)}.mjs`);
+  const script = files.file(`child-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(
     script,
     `import { openMap } from ${JSON.stringify(entry)};
@@ -37,14 +37,13 @@ ${body}`,
 beforeAll(() => {
   // the children import the compiled package: build it from these sources
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')]);
-  dir = mkdtempSync(join(tmpdir(), 'portable-mmap-process-'));
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => files.cleanup());
 
 describe('wasm maps in a child process', () => {
   it('keep the data of flush() when the process is killed straight after', () => {
     for (const options of ['{}', '{ pageSize: 4096, maxResident: 8192 }']) {
-      const path = join(dir, 'durable.bin');
+      const path = files.file('durable.bin');
       const bytes = pattern(5 * 65536 + 11);
       writeFileSync(path, bytes);
       const result = child(
@@ -64,7 +63,7 @@ process.kill(process.pid, 'SIGKILL');`,
   });
 
   it('leave the file unchanged in identity mode when killed before flush()', () => {
-    const path = join(dir, 'untouched.bin');
+    const path = files.file('untouched.bin');
     const bytes = pattern(3 * 65536);
     writeFileSync(path, bytes);
     const result = child(
@@ -99,7 +98,7 @@ console.log(JSON.stringify({ closes }));`,
   describe('over a 256 MiB file', () => {
     let path: string;
     beforeAll(() => {
-      path = join(dir, 'large.bin');
+      path = files.file('large.bin');
       const block = pattern(MiB, 3);
       const fd = openSync(path, 'w');
       for (let i = 0; i < 256; i++) {

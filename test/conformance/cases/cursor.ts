@@ -95,9 +95,9 @@ export const cursorCases: Case[] = [
   },
   {
     name: 'a cursor left beyond the end by a shrinking resize reads nothing and refuses writes',
+    needs: ['resizable'],
     run(f, t) {
       const storage = f.storage(pattern(5_000));
-      if (!storage.resizable) return;
       using map = storage.open({ access: 'write' });
       const c = map.cursor(4_000);
       map.resize(1_000);

@@ -47,6 +47,8 @@ export const lifecycleCases: Case[] = [
     run(f, t) {
       const map = f.storage(pattern(10_000)).open();
       if (!map.stableViews) {
+        // 10,000 bytes fit in every fixture's window, so this branch is not taken today; where it is, view() must refuse.
+        t.throwsCode(() => map.view(), 'ERR_MMAP_UNSTABLE_VIEW');
         map.close();
         return;
       }
@@ -81,6 +83,10 @@ export const lifecycleCases: Case[] = [
       t.equal(map.access, 'copy');
       t.equal(map.byteLength, 4_096);
       t.equal(typeof map.stableViews, 'boolean');
+      // The fixture's declared capability decides which cases run on it: check it on a map
+      // larger than any fixture's window (16 KiB), where a windowed pager hands out no views.
+      using large = f.storage(pattern(1 << 20)).open();
+      t.equal(large.stableViews, f.stableViews, 'a 1 MiB map hands out views exactly when the fixture declares stableViews');
     },
   },
 ];
