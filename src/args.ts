@@ -2,7 +2,8 @@
  * Argument validation, in one place, so every backend rejects a call identically
  * and before any side effect. Numbers follow Node's validateInteger rules:
  * a non-number is ERR_INVALID_ARG_TYPE; NaN, fractions, infinities, negatives and
- * values beyond the allowed range are ERR_OUT_OF_RANGE.
+ * values beyond the allowed range are ERR_OUT_OF_RANGE. The map calls' own argument
+ * lists are checked by the call plans in map/plans.ts, built on these rules.
  */
 import { invalidArgType, invalidArgValue, outOfRange } from './errors.js';
 import type { Access, Advice, AsyncMapOptions, BackendChoice, MapOptions, Needle, SharedOptions, Whence } from './types.js';
@@ -97,37 +98,6 @@ export function toTargetBytes(target: unknown, name = 'target'): Uint8Array {
   if (target instanceof Uint8Array) return target;
   if (ArrayBuffer.isView(target)) return new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
   throw invalidArgType(name, 'an instance of ArrayBufferView (a typed array, DataView or Buffer)', target);
-}
-
-/** fill()'s arguments: the byte and the range it sets, which must lie inside the map (writes never clip). */
-export function fillRange(value: unknown, offset: unknown, length: unknown, byteLength: number): { byte: number; start: number; count: number } {
-  const byte = checkByte('value', value);
-  const start = optionalOffset('offset', offset, byteLength, 0);
-  const count = length === undefined ? byteLength - start : exactLength('length', length, start, byteLength);
-  return { byte, start, count };
-}
-
-/** move()'s arguments: both ranges must lie inside the map. */
-export function moveRange(dest: unknown, src: unknown, count: unknown, byteLength: number): { to: number; from: number; n: number } {
-  const to = checkOffset('dest', dest, byteLength);
-  const from = checkOffset('src', src, byteLength);
-  const n = exactLength('count', count, Math.max(to, from), byteLength);
-  return { to, from, n };
-}
-
-/**
- * find()/rfind()'s arguments, with Python's answers where no search is needed:
- * `start > end` is −1, an empty needle is found at `start` (rfind: at `end`), a
- * needle longer than the range is −1. Else the needle's bytes and the range.
- */
-export function searchRange(needle: unknown, start: unknown, end: unknown, byteLength: number, backward: boolean): number | { needle: Uint8Array; from: number; to: number } {
-  const bytes = toNeedle(needle);
-  const from = optionalOffset('start', start, byteLength, 0);
-  const to = optionalOffset('end', end, byteLength, byteLength);
-  if (from > to) return -1;
-  if (bytes.length === 0) return backward ? to : from;
-  if (bytes.length > to - from) return -1;
-  return { needle: bytes, from, to };
 }
 
 export function checkBoolean(name: string, value: unknown): boolean {
