@@ -5,8 +5,8 @@
  * values beyond the allowed range are ERR_OUT_OF_RANGE. The map calls' own argument
  * lists are checked by the call plans in map/plans.ts, built on these rules.
  */
-import { invalidArgType, invalidArgValue, outOfRange } from './errors.js';
-import type { Access, Advice, AsyncMapOptions, BackendChoice, MapOptions, Needle, SharedOptions, Whence } from './types.js';
+import { invalidArgType, invalidArgValue, outOfRange, readOnly } from './errors.js';
+import type { Access, Advice, AsyncMapOptions, AsyncPageSource, PageSource, BackendChoice, MapOptions, Needle, SharedOptions, Whence } from './types.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -116,21 +116,6 @@ export interface AsyncOptions {
 /** Largest `timeout`: setTimeout's limit (2^31 − 1 ms). */
 export const MAX_TIMEOUT = 2 ** 31 - 1;
 
-/** Validates openMapAsync()'s own options; call after normalizeOptions(), which checked `options` is an object. */
-export function normalizeAsyncOptions(options: unknown): AsyncOptions {
-  const o = (options ?? {}) as AsyncMapOptions;
-  const { headers, fetch, signal, timeout } = o;
-  if (headers !== undefined && (headers === null || typeof headers !== 'object')) {
-    throw invalidArgType('options.headers', 'an object (Headers, a record or an array of pairs)', headers);
-  }
-  if (fetch !== undefined && typeof fetch !== 'function') throw invalidArgType('options.fetch', 'of type function', fetch);
-  const isSignal = (value: unknown) =>
-    value !== null && typeof value === 'object' && typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function';
-  if (signal !== undefined && !isSignal(signal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
-  return { headers, fetch, signal, timeout: timeout === undefined ? undefined : checkInteger('options.timeout', timeout, 0, MAX_TIMEOUT) };
-}
-
 /** `openMap()` options after validation, with every default filled in. */
 export interface NormalizedOptions {
   access: Access;
@@ -142,8 +127,48 @@ export interface NormalizedOptions {
   maxResident: number;
 }
 
-/** Validates `options` (pageSize and maxResident on every backend, even where ignored). */
+/**
+ * Validates openMap()'s `options` (pageSize and maxResident on every backend, even
+ * where ignored); last, `grow` needs access 'write'.
+ * @throws {MmapError} ERR_MMAP_READ_ONLY for grow without 'write'
+ */
 export function normalizeOptions(options: unknown, defaultMaxResident = DEFAULT_MAX_RESIDENT): NormalizedOptions {
+  return checkGrow(mapOptions(options, defaultMaxResident));
+}
+
+/**
+ * Validates openMapAsync()'s `options`: openMap()'s, then its own (headers, fetch,
+ * signal, timeout), then the rule that `grow` needs access 'write'.
+ */
+export function normalizeAsyncOptions(options: unknown, defaultMaxResident = DEFAULT_MAX_RESIDENT): NormalizedOptions & AsyncOptions {
+  const opts = mapOptions(options, defaultMaxResident);
+  const own = asyncOptions(options as AsyncMapOptions | undefined);
+  return { ...checkGrow(opts), ...own };
+}
+
+/** Growing writes to the file or source, so only a 'write' map may grow it. */
+function checkGrow(opts: NormalizedOptions): NormalizedOptions {
+  if (opts.grow && opts.access !== 'write') throw readOnly(`grow with access '${opts.access}'`);
+  return opts;
+}
+
+function isSignal(value: unknown): value is AbortSignal {
+  return value !== null && typeof value === 'object' && typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function';
+}
+
+/** openMapAsync()'s own options; mapOptions() checked that `options` is an object. */
+function asyncOptions(o: AsyncMapOptions = {}): AsyncOptions {
+  const { headers, fetch, signal, timeout } = o;
+  if (headers !== undefined && (headers === null || typeof headers !== 'object')) {
+    throw invalidArgType('options.headers', 'an object (Headers, a record or an array of pairs)', headers);
+  }
+  if (fetch !== undefined && typeof fetch !== 'function') throw invalidArgType('options.fetch', 'of type function', fetch);
+  if (signal !== undefined && !isSignal(signal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  return { headers, fetch, signal, timeout: timeout === undefined ? undefined : checkInteger('options.timeout', timeout, 0, MAX_TIMEOUT) };
+}
+
+function mapOptions(options: unknown, defaultMaxResident: number): NormalizedOptions {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
   const o = options as MapOptions;
@@ -160,6 +185,16 @@ export function normalizeOptions(options: unknown, defaultMaxResident = DEFAULT_
     ? Math.max(defaultMaxResident, 2 * pageSize)
     : checkMaxResident(o.maxResident, pageSize);
   return { access, offset, length, grow, backend, pageSize, maxResident };
+}
+
+/**
+ * A source-like object as openMap() and openMapAsync() take it: `read` is a function
+ * and `size` a number (PageSource and AsyncPageSource have the same shape).
+ */
+export function isSourceLike<S extends PageSource | AsyncPageSource>(value: unknown): value is S {
+  if (value === null || typeof value !== 'object') return false;
+  const source = value as { read?: unknown; size?: unknown };
+  return typeof source.read === 'function' && typeof source.size === 'number';
 }
 
 function checkPageSize(value: unknown): number {
