@@ -49,7 +49,7 @@ export async function openMapAsync(target: AsyncMapTarget, options?: AsyncMapOpt
     // the probe asks for the first page, so that page needs no request of its own
     source = await openHttpSource(classified.target, { headers, fetch, signal, timeout, probeLength: opts.pageSize });
   } else if (classified.kind === 'blob') {
-    source = guardedSource(blobSource(classified.blob, { signal }), guard);
+    source = guardedSource(blobSource(classified.blob), guard); // the guard applies the signal
   } else {
     source = guardedSource(classified.source, guard);
   }
