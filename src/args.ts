@@ -2,10 +2,11 @@
  * Argument validation, in one place, so every backend rejects a call identically
  * and before any side effect. Numbers follow Node's validateInteger rules:
  * a non-number is ERR_INVALID_ARG_TYPE; NaN, fractions, infinities, negatives and
- * values beyond the allowed range are ERR_OUT_OF_RANGE.
+ * values beyond the allowed range are ERR_OUT_OF_RANGE. The map calls' own argument
+ * lists are checked by the call plans in map/plans.ts, built on these rules.
  */
-import { invalidArgType, invalidArgValue, outOfRange } from './errors.js';
-import type { Access, Advice, AsyncMapOptions, BackendChoice, MapOptions, Needle, SharedOptions, Whence } from './types.js';
+import { invalidArgType, invalidArgValue, outOfRange, readOnly } from './errors.js';
+import type { Access, Advice, AsyncMapOptions, AsyncPageSource, PageSource, BackendChoice, MapOptions, Needle, SharedOptions, Whence } from './types.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -99,37 +100,6 @@ export function toTargetBytes(target: unknown, name = 'target'): Uint8Array {
   throw invalidArgType(name, 'an instance of ArrayBufferView (a typed array, DataView or Buffer)', target);
 }
 
-/** fill()'s arguments: the byte and the range it sets, which must lie inside the map (writes never clip). */
-export function fillRange(value: unknown, offset: unknown, length: unknown, byteLength: number): { byte: number; start: number; count: number } {
-  const byte = checkByte('value', value);
-  const start = optionalOffset('offset', offset, byteLength, 0);
-  const count = length === undefined ? byteLength - start : exactLength('length', length, start, byteLength);
-  return { byte, start, count };
-}
-
-/** move()'s arguments: both ranges must lie inside the map. */
-export function moveRange(dest: unknown, src: unknown, count: unknown, byteLength: number): { to: number; from: number; n: number } {
-  const to = checkOffset('dest', dest, byteLength);
-  const from = checkOffset('src', src, byteLength);
-  const n = exactLength('count', count, Math.max(to, from), byteLength);
-  return { to, from, n };
-}
-
-/**
- * find()/rfind()'s arguments, with Python's answers where no search is needed:
- * `start > end` is −1, an empty needle is found at `start` (rfind: at `end`), a
- * needle longer than the range is −1. Else the needle's bytes and the range.
- */
-export function searchRange(needle: unknown, start: unknown, end: unknown, byteLength: number, backward: boolean): number | { needle: Uint8Array; from: number; to: number } {
-  const bytes = toNeedle(needle);
-  const from = optionalOffset('start', start, byteLength, 0);
-  const to = optionalOffset('end', end, byteLength, byteLength);
-  if (from > to) return -1;
-  if (bytes.length === 0) return backward ? to : from;
-  if (bytes.length > to - from) return -1;
-  return { needle: bytes, from, to };
-}
-
 export function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
   return value;
@@ -146,21 +116,6 @@ export interface AsyncOptions {
 /** Largest `timeout`: setTimeout's limit (2^31 − 1 ms). */
 export const MAX_TIMEOUT = 2 ** 31 - 1;
 
-/** Validates openMapAsync()'s own options; call after normalizeOptions(), which checked `options` is an object. */
-export function normalizeAsyncOptions(options: unknown): AsyncOptions {
-  const o = (options ?? {}) as AsyncMapOptions;
-  const { headers, fetch, signal, timeout } = o;
-  if (headers !== undefined && (headers === null || typeof headers !== 'object')) {
-    throw invalidArgType('options.headers', 'an object (Headers, a record or an array of pairs)', headers);
-  }
-  if (fetch !== undefined && typeof fetch !== 'function') throw invalidArgType('options.fetch', 'of type function', fetch);
-  const isSignal = (value: unknown) =>
-    value !== null && typeof value === 'object' && typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function';
-  if (signal !== undefined && !isSignal(signal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
-  return { headers, fetch, signal, timeout: timeout === undefined ? undefined : checkInteger('options.timeout', timeout, 0, MAX_TIMEOUT) };
-}
-
 /** `openMap()` options after validation, with every default filled in. */
 export interface NormalizedOptions {
   access: Access;
@@ -172,8 +127,48 @@ export interface NormalizedOptions {
   maxResident: number;
 }
 
-/** Validates `options` (pageSize and maxResident on every backend, even where ignored). */
+/**
+ * Validates openMap()'s `options` (pageSize and maxResident on every backend, even
+ * where ignored); last, `grow` needs access 'write'.
+ * @throws {MmapError} ERR_MMAP_READ_ONLY for grow without 'write'
+ */
 export function normalizeOptions(options: unknown, defaultMaxResident = DEFAULT_MAX_RESIDENT): NormalizedOptions {
+  return checkGrow(mapOptions(options, defaultMaxResident));
+}
+
+/**
+ * Validates openMapAsync()'s `options`: openMap()'s, then its own (headers, fetch,
+ * signal, timeout), then the rule that `grow` needs access 'write'.
+ */
+export function normalizeAsyncOptions(options: unknown, defaultMaxResident = DEFAULT_MAX_RESIDENT): NormalizedOptions & AsyncOptions {
+  const opts = mapOptions(options, defaultMaxResident);
+  const own = asyncOptions(options as AsyncMapOptions | undefined);
+  return { ...checkGrow(opts), ...own };
+}
+
+/** Growing writes to the file or source, so only a 'write' map may grow it. */
+function checkGrow(opts: NormalizedOptions): NormalizedOptions {
+  if (opts.grow && opts.access !== 'write') throw readOnly(`grow with access '${opts.access}'`);
+  return opts;
+}
+
+function isSignal(value: unknown): value is AbortSignal {
+  return value !== null && typeof value === 'object' && typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function';
+}
+
+/** openMapAsync()'s own options; mapOptions() checked that `options` is an object. */
+function asyncOptions(o: AsyncMapOptions = {}): AsyncOptions {
+  const { headers, fetch, signal, timeout } = o;
+  if (headers !== undefined && (headers === null || typeof headers !== 'object')) {
+    throw invalidArgType('options.headers', 'an object (Headers, a record or an array of pairs)', headers);
+  }
+  if (fetch !== undefined && typeof fetch !== 'function') throw invalidArgType('options.fetch', 'of type function', fetch);
+  if (signal !== undefined && !isSignal(signal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  return { headers, fetch, signal, timeout: timeout === undefined ? undefined : checkInteger('options.timeout', timeout, 0, MAX_TIMEOUT) };
+}
+
+function mapOptions(options: unknown, defaultMaxResident: number): NormalizedOptions {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
   const o = options as MapOptions;
@@ -190,6 +185,16 @@ export function normalizeOptions(options: unknown, defaultMaxResident = DEFAULT_
     ? Math.max(defaultMaxResident, 2 * pageSize)
     : checkMaxResident(o.maxResident, pageSize);
   return { access, offset, length, grow, backend, pageSize, maxResident };
+}
+
+/**
+ * A source-like object as openMap() and openMapAsync() take it: `read` is a function
+ * and `size` a number (PageSource and AsyncPageSource have the same shape).
+ */
+export function isSourceLike<S extends PageSource | AsyncPageSource>(value: unknown): value is S {
+  if (value === null || typeof value !== 'object') return false;
+  const source = value as { read?: unknown; size?: unknown };
+  return typeof source.read === 'function' && typeof source.size === 'number';
 }
 
 function checkPageSize(value: unknown): number {

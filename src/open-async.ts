@@ -2,8 +2,9 @@
  * openMapAsync(): classify the target, validate every option, open the source
  * (one probe request for HTTP), and map it on the wasm pager.
  */
-import { normalizeAsyncOptions, normalizeOptions } from './args.js';
+import { isSourceLike, normalizeAsyncOptions } from './args.js';
 import { aborted, backendUnavailable, invalidArgType, readOnly } from './errors.js';
+import { requireWasm } from './open.js';
 import { platform } from './platforms/registry.js';
 import { blobSource } from './sources/blob.js';
 import { guardedSource } from './sources/guarded.js';
@@ -15,17 +16,12 @@ type ClassifiedAsyncTarget =
   | { kind: 'blob'; blob: Blob }
   | { kind: 'source'; source: AsyncPageSource };
 
-function isAsyncPageSource(value: object): value is AsyncPageSource {
-  const source = value as Partial<AsyncPageSource>;
-  return typeof source.read === 'function' && typeof source.size === 'number';
-}
-
 /** What the first argument of openMapAsync() names; nothing is fetched yet (the HTTP source checks the URL). */
 function classifyAsyncTarget(target: unknown): ClassifiedAsyncTarget {
   if (typeof target === 'string' || target instanceof URL) return { kind: 'http', target };
   if (typeof Request === 'function' && target instanceof Request) return { kind: 'http', target };
   if (typeof Blob === 'function' && target instanceof Blob) return { kind: 'blob', blob: target };
-  if (target !== null && typeof target === 'object' && !ArrayBuffer.isView(target) && isAsyncPageSource(target)) {
+  if (target !== null && typeof target === 'object' && !ArrayBuffer.isView(target) && isSourceLike<AsyncPageSource>(target)) {
     return { kind: 'source', source: target };
   }
   throw invalidArgType('target', 'an http(s) URL (string or URL), a Request, a Blob or an AsyncPageSource', target);
@@ -42,14 +38,9 @@ function classifyAsyncTarget(target: unknown): ClassifiedAsyncTarget {
 export async function openMapAsync(target: AsyncMapTarget, options?: AsyncMapOptions): Promise<AsyncMemoryMap> {
   const classified = classifyAsyncTarget(target);
   const p = platform();
-  const opts = normalizeOptions(options, p.defaultMaxResident);
-  const { headers, fetch, signal, timeout } = normalizeAsyncOptions(options);
-  if (opts.grow && opts.access !== 'write') throw readOnly(`grow with access '${opts.access}'`);
+  const { headers, fetch, signal, timeout, ...opts } = normalizeAsyncOptions(options, p.defaultMaxResident);
   if (opts.backend === 'native') throw backendUnavailable('native', 'openMapAsync() maps asynchronous sources with the wasm pager only');
-  const wasm = p.wasm;
-  if (!wasm?.availability().available) {
-    throw backendUnavailable('wasm', wasm?.availability().reason ?? 'the wasm pager is not part of this build');
-  }
+  const wasm = requireWasm(p);
   if (classified.kind !== 'source' && opts.access === 'write') throw readOnly(`access 'write' on ${classified.kind === 'http' ? 'an HTTP object' : 'a Blob'}`);
   if (signal?.aborted) throw aborted(signal.reason);
   const guard = { signal, timeout, maxInFlight: DEFAULT_MAX_IN_FLIGHT };
@@ -58,7 +49,7 @@ export async function openMapAsync(target: AsyncMapTarget, options?: AsyncMapOpt
     // the probe asks for the first page, so that page needs no request of its own
     source = await openHttpSource(classified.target, { headers, fetch, signal, timeout, probeLength: opts.pageSize });
   } else if (classified.kind === 'blob') {
-    source = guardedSource(blobSource(classified.blob, { signal }), guard);
+    source = guardedSource(blobSource(classified.blob), guard); // the guard applies the signal
   } else {
     source = guardedSource(classified.source, guard);
   }

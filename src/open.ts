@@ -2,10 +2,10 @@
  * openMap() and detectBackend(): classify the target, validate every option,
  * choose the backend, and only then touch the file or source.
  */
-import { checkInteger, normalizeOptions } from './args.js';
+import { checkInteger, isSourceLike, normalizeOptions } from './args.js';
 import { BACKEND_ENV, chooseBackend, requireBackend, type Capabilities } from './detect.js';
-import { backendUnavailable, invalidArgType, invalidArgValue, readOnly } from './errors.js';
-import { platform, type FileTarget } from './platforms/registry.js';
+import { backendUnavailable, invalidArgType, invalidArgValue } from './errors.js';
+import { platform, type FileTarget, type Platform, type WasmBackend } from './platforms/registry.js';
 import { builtin, readEnv } from './runtime.js';
 import { blobSyncSource, hasFileReaderSync } from './sources/blob.js';
 import { bytesSource } from './sources/bytes.js';
@@ -19,11 +19,6 @@ const MAX_FD = 2 ** 31 - 1;
 function isUrlLike(value: object): value is URL {
   const url = value as Partial<URL>;
   return typeof url.href === 'string' && typeof url.protocol === 'string' && typeof url.pathname === 'string';
-}
-
-function isPageSource(value: object): value is PageSource {
-  const source = value as Partial<PageSource>;
-  return typeof source.read === 'function' && typeof source.size === 'number';
 }
 
 function urlToPath(url: URL): string {
@@ -46,7 +41,7 @@ export function classifyTarget(target: unknown): ClassifiedTarget {
   if (target !== null && typeof target === 'object') {
     if (isUrlLike(target)) return { kind: 'file', file: { path: urlToPath(target) } };
     if (isSyncAccessHandle(target)) return { kind: 'source', source: opfsSource(target) };
-    if (isPageSource(target)) return { kind: 'source', source: target };
+    if (isSourceLike<PageSource>(target)) return { kind: 'source', source: target };
     if (typeof Blob === 'function' && target instanceof Blob) {
       // Read synchronously only where FileReaderSync exists (browser workers); else it is openMapAsync's.
       if (hasFileReaderSync()) return { kind: 'source', source: blobSyncSource(target) };
@@ -60,13 +55,25 @@ export function classifyTarget(target: unknown): ClassifiedTarget {
   );
 }
 
+const NO_WASM = 'the wasm pager is not part of this build';
+
+/**
+ * The platform's wasm backend, if this build has it and it can load here.
+ * @throws {MmapError} ERR_MMAP_BACKEND_UNAVAILABLE with the reason
+ */
+export function requireWasm(p: Platform): WasmBackend {
+  const availability = p.wasm?.availability() ?? { available: false, reason: NO_WASM };
+  if (!availability.available) throw backendUnavailable('wasm', availability.reason);
+  return p.wasm!;
+}
+
 export function capabilities(): Capabilities {
   const p = platform();
   return {
     runtime: p.runtime,
     override: readEnv(BACKEND_ENV),
     native: () => p.native?.availability() ?? { available: false, reason: `no native backend in this ${p.runtime} build` },
-    wasm: () => p.wasm?.availability() ?? { available: false, reason: 'the wasm pager is not part of this build' },
+    wasm: () => p.wasm?.availability() ?? { available: false, reason: NO_WASM },
   };
 }
 
@@ -87,15 +94,11 @@ export function openMap(target: MapTarget, options?: MapOptions): MemoryMap {
   const classified = classifyTarget(target);
   const p = platform();
   const opts = normalizeOptions(options, p.defaultMaxResident);
-  if (opts.grow && opts.access !== 'write') throw readOnly(`grow with access '${opts.access}'`);
   if (classified.kind === 'source') {
     if (opts.backend === 'native') {
       throw invalidArgValue('options.backend', 'native', ['auto', 'wasm'] as const);
     }
-    if (!p.wasm?.availability().available) {
-      throw backendUnavailable('wasm', p.wasm?.availability().reason ?? 'the wasm pager is not part of this build');
-    }
-    return p.wasm.open(classified.source, opts);
+    return requireWasm(p).open(classified.source, opts);
   }
   const backend = requireBackend(capabilities(), opts.backend);
   if (backend === 'native') return p.native!.openFile(classified.file, opts);

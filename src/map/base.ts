@@ -1,26 +1,13 @@
 /**
  * MapBase: the whole public MemoryMap, written once. It validates every call
- * (through args.ts) and then calls a small set of backend hooks with arguments
+ * (through the call plans of plans.ts, which AsyncWasmMap shares) and then calls a small set of backend hooks with arguments
  * that are already in range, so every backend accepts and rejects the same calls
  * by construction. Backends (NativeMap, WasmMap) implement only the hooks.
  */
-import {
-  MAX_VIEW_LENGTH,
-  ADVICES,
-  checkOffset,
-  checkOneOf,
-  clippedLength,
-  fillRange,
-  integerError,
-  moveRange,
-  optionalOffset,
-  searchRange,
-  toBytes,
-  toTargetBytes,
-  checkInteger,
-} from '../args.js';
+import { optionalOffset } from '../args.js';
+import { advisePlan, checkWritable, fillPlan, movePlan, readIntoPlan, readPlan, resizePlan, searchPlan, spanPlan, typedOffset, writePlan } from './plans.js';
 import { allocForCopy } from '../alloc.js';
-import { closed, invalidArgType, outOfRange, readOnly } from '../errors.js';
+import { invalidArgType } from '../errors.js';
 import { COPY_LINES, Cursor, scanNewlines } from './cursor.js';
 import { MapReader } from './reader.js';
 import { streamFrom, type Lease } from './stream.js';
@@ -34,6 +21,7 @@ export const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
 export abstract class MapBase extends MapReader implements MemoryMap {
   /** Set by `typedIndex(…, true)` when a setter's bytes went to scratch and must be copied back. */
   protected typedPending = false;
+  protected readonly kind: string = 'MemoryMap';
 
   protected constructor(access: Access, byteLength: number) {
     super(access, byteLength);
@@ -78,34 +66,24 @@ export abstract class MapBase extends MapReader implements MemoryMap {
   /** Releases the map's resources; 'write' maps have been flushed already. */
   protected abstract release(): void;
 
-  protected checkWritable(what: string): void {
-    if (this.isClosed) throw closed();
-    if (this.access === 'read') throw readOnly(what);
-  }
-
   // ─── reading ───
 
   read(offset: number, length?: number): Uint8Array {
     this.checkOpen();
-    const start = checkOffset('offset', offset, this.length);
-    const count = clippedLength(length, start, this.length, MAX_VIEW_LENGTH);
+    const { start, count } = readPlan(offset, length, this.length);
     return this.readCopy(start, count);
   }
 
   readInto(target: ArrayBufferView, offset: number): number {
     this.checkOpen();
-    const bytes = toTargetBytes(target);
-    const start = checkOffset('offset', offset, this.length);
-    const count = Math.min(bytes.length, this.length - start);
-    if (count > 0) this.copyOut(start, count === bytes.length ? bytes : bytes.subarray(0, count));
+    const { into, start, count } = readIntoPlan(target, offset, this.length);
+    if (count > 0) this.copyOut(start, into);
     return count;
   }
 
   protected locateWrite(offset: number, size: number, value: unknown, kind: 'number' | 'bigint'): number {
-    this.checkWritable('A typed setter');
-    if (!(typeof offset === 'number' && offset >= 0 && offset + size <= this.length && Number.isInteger(offset))) {
-      throw integerError('offset', offset, 0, Math.max(0, this.length - size));
-    }
+    checkWritable(this, 'A typed setter');
+    typedOffset(offset, size, this.length);
     if (typeof value !== kind) throw invalidArgType('value', `of type ${kind}`, value);
     return this.typedIndex(offset, size, true);
   }
@@ -171,39 +149,35 @@ export abstract class MapBase extends MapReader implements MemoryMap {
   // ─── writing ───
 
   write(data: Uint8Array | string, offset: number): number {
-    this.checkWritable('write()');
-    const bytes = toBytes('data', data);
-    const start = checkOffset('offset', offset, this.length);
-    if (bytes.length > this.length - start) {
-      throw outOfRange('data.length', bytes.length, `<= ${this.length - start} (the bytes left after offset)`);
-    }
+    checkWritable(this, 'write()');
+    const { bytes, start } = writePlan(data, offset, this.length);
     if (bytes.length > 0) this.copyIn(bytes, start);
     return bytes.length;
   }
 
   fill(value: number, offset?: number, length?: number): void {
-    this.checkWritable('fill()');
-    const { byte, start, count } = fillRange(value, offset, length, this.length);
+    checkWritable(this, 'fill()');
+    const { byte, start, count } = fillPlan(value, offset, length, this.length);
     if (count > 0) this.fillRange(byte, start, count);
   }
 
   move(dest: number, src: number, count: number): void {
-    this.checkWritable('move()');
-    const { to, from, n } = moveRange(dest, src, count, this.length);
-    if (n > 0 && to !== from) this.moveRange(to, from, n);
+    checkWritable(this, 'move()');
+    const { to, from, byteCount } = movePlan(dest, src, count, this.length);
+    if (byteCount > 0 && to !== from) this.moveRange(to, from, byteCount);
   }
 
   // ─── search ───
 
   find(needle: Needle, start?: number, end?: number): number {
     this.checkOpen();
-    const range = searchRange(needle, start, end, this.length, false);
+    const range = searchPlan(needle, start, end, this.length, false);
     return typeof range === 'number' ? range : this.findRange(range.needle, range.from, range.to);
   }
 
   rfind(needle: Needle, start?: number, end?: number): number {
     this.checkOpen();
-    const range = searchRange(needle, start, end, this.length, true);
+    const range = searchPlan(needle, start, end, this.length, true);
     return typeof range === 'number' ? range : this.rfindRange(range.needle, range.from, range.to);
   }
 
@@ -222,16 +196,14 @@ export abstract class MapBase extends MapReader implements MemoryMap {
 
   flush(offset?: number, length?: number): void {
     this.checkOpen();
-    const start = optionalOffset('offset', offset, this.length, 0);
-    const count = clippedLength(length, start, this.length);
+    const { start, count } = spanPlan(offset, length, this.length);
     if (this.access === 'write' && count > 0) this.flushRange(start, count);
   }
 
   flushAsync(offset?: number, length?: number): Promise<void> {
     try {
       this.checkOpen();
-      const start = optionalOffset('offset', offset, this.length, 0);
-      const count = clippedLength(length, start, this.length);
+      const { start, count } = spanPlan(offset, length, this.length);
       if (this.access !== 'write' || count === 0) return Promise.resolve();
       return this.flushRangeAsync(start, count);
     } catch (error) {
@@ -241,17 +213,14 @@ export abstract class MapBase extends MapReader implements MemoryMap {
 
   resize(newLength: number): void {
     this.checkOpen();
-    if (this.access !== 'write') throw readOnly('resize()');
-    const n = checkInteger('newLength', newLength);
-    if (n !== this.length) this.resizeTo(n);
+    const byteLength = resizePlan(this.access, newLength);
+    if (byteLength !== this.length) this.resizeTo(byteLength);
   }
 
   advise(advice: Advice, offset?: number, length?: number): void {
     this.checkOpen();
-    const kind = checkOneOf('advice', advice, ADVICES);
-    const start = optionalOffset('offset', offset, this.length, 0);
-    const count = clippedLength(length, start, this.length);
-    if (count > 0) this.adviseRange(kind, start, count);
+    const plan = advisePlan(advice, offset, length, this.length);
+    if (plan.count > 0) this.adviseRange(plan.advice, plan.start, plan.count);
   }
 
   residency(): Residency {
@@ -266,8 +235,7 @@ export abstract class MapBase extends MapReader implements MemoryMap {
 
   stream(offset?: number, length?: number): ReadableStream<Uint8Array> {
     this.checkOpen();
-    const start = optionalOffset('offset', offset, this.length, 0);
-    const count = clippedLength(length, start, this.length);
+    const { start, count } = spanPlan(offset, length, this.length);
     return streamFrom(this.openLease(), start, count);
   }
 
@@ -281,11 +249,5 @@ export abstract class MapBase extends MapReader implements MemoryMap {
 
   [DISPOSE](): void {
     this.close();
-  }
-
-  /** Node's util.inspect and console.log show the state, like Python's repr. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    const state = this.isClosed ? 'closed' : `byteLength: ${this.length}`;
-    return `MemoryMap { backend: '${this.backend}', access: '${this.access}', ${state} }`;
   }
 }

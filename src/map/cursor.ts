@@ -4,7 +4,8 @@
  */
 import { MAX_VIEW_LENGTH, WHENCES, checkByte, checkInteger, checkOneOf, clippedLength, integerError, toBytes } from '../args.js';
 import { allocForCopy } from '../alloc.js';
-import { closed, outOfRange, readOnly } from '../errors.js';
+import { closed, outOfRange } from '../errors.js';
+import { checkWritable } from './plans.js';
 import type { Access, MapCursor, MemoryMap, Whence } from '../types.js';
 
 export const NEWLINE = 0x0a;
@@ -75,14 +76,9 @@ export class CursorPosition<M extends CursorMap = CursorMap> {
     return clippedLength(length, this.pos, end, MAX_VIEW_LENGTH);
   }
 
-  private checkWritable(what: string): void {
-    this.checkOpen();
-    if (this.map.access === 'read') throw readOnly(what);
-  }
-
   /** Checks a write of `data` at the position and returns its bytes. */
   protected writeBytes(data: Uint8Array | string): Uint8Array {
-    this.checkWritable('cursor.write()');
+    checkWritable(this.map, 'cursor.write()');
     const bytes = toBytes('data', data);
     if (this.pos > this.map.byteLength) {
       throw outOfRange('position', this.pos, `<= ${this.map.byteLength} to write`);
@@ -92,7 +88,7 @@ export class CursorPosition<M extends CursorMap = CursorMap> {
 
   /** Checks a writeByte() at the position and returns the byte. */
   protected writeByteValue(value: number): number {
-    this.checkWritable('cursor.writeByte()');
+    checkWritable(this.map, 'cursor.writeByte()');
     const byte = checkByte('value', value);
     if (this.pos >= this.map.byteLength) {
       throw outOfRange('position', this.pos, `< ${this.map.byteLength} to write a byte`);

@@ -5,7 +5,8 @@
  * two hooks. An AsyncMemoryMap's hooks serve resident pages only and throw
  * ERR_MMAP_NOT_LOADED elsewhere.
  */
-import { MAX_VIEW_LENGTH, clippedLength, integerError, optionalOffset } from '../args.js';
+import { MAX_VIEW_LENGTH, clippedLength, optionalOffset } from '../args.js';
+import { typedOffset } from './plans.js';
 import { closed, invalidArgType, outOfRange, unstableView } from '../errors.js';
 import type { Access, BackendName } from '../types.js';
 
@@ -26,6 +27,8 @@ export abstract class MapReader {
     this.length = byteLength;
   }
 
+  /** The interface's name, as util.inspect shows it. */
+  protected abstract readonly kind: string;
   /** Whether view() aliases stay valid until resize()/close(). */
   abstract get stableViews(): boolean;
   /**
@@ -66,10 +69,7 @@ export abstract class MapReader {
   /** Validates a typed access of `size` bytes at `offset` and returns its index in `this.typed`. */
   protected locate(offset: number, size: number): number {
     if (this.isClosed) throw closed();
-    if (typeof offset === 'number' && offset >= 0 && offset + size <= this.length && Number.isInteger(offset)) {
-      return this.typedIndex(offset, size, false);
-    }
-    throw integerError('offset', offset, 0, Math.max(0, this.length - size));
+    return this.typedIndex(typedOffset(offset, size, this.length), size, false);
   }
 
   getUint8(offset: number): number {
@@ -119,5 +119,11 @@ export abstract class MapReader {
     const count = clippedLength(length, start, this.length, MAX_VIEW_LENGTH);
     if (!this.stableViews) throw unstableView();
     return this.viewRange(start, count);
+  }
+
+  /** Node's util.inspect and console.log show the state, like Python's repr. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const state = this.isClosed ? 'closed' : `byteLength: ${this.length}`;
+    return `${this.kind} { backend: '${this.backend}', access: '${this.access}', ${state} }`;
   }
 }

@@ -5,13 +5,8 @@
  * reported as ERR_MMAP_SOURCE_CHANGED.
  */
 import type { AsyncPageSource, PageSource } from '../types.js';
-import { aborted, closed, invalidArgType, sourceChanged, sourceFailed } from '../errors.js';
+import { closed, invalidArgType, sourceChanged, sourceFailed } from '../errors.js';
 import { readLength } from './read-range.js';
-
-export interface BlobSourceOptions {
-  /** Aborting rejects pending reads with an AbortError and fails later ones. */
-  signal?: AbortSignal;
-}
 
 /** An async page source over a Blob; `requests` counts slices read, `bytesRead` their bytes. */
 export interface BlobSource extends AsyncPageSource {
@@ -30,30 +25,16 @@ function readFailure(error: unknown): Error {
 
 /**
  * Maps `blob` read-only; the map closes the source, which drops the reference to the blob.
- * @throws {MmapError} ERR_MMAP_CLOSED after close(), ERR_MMAP_SOURCE_CHANGED, ERR_MMAP_SOURCE_FAILED;
- *   AbortError when `signal` aborts
+ * openMapAsync()'s `signal` and `timeout` are applied around it by guardedSource(), once.
+ * @throws {MmapError} ERR_MMAP_CLOSED after close(), ERR_MMAP_SOURCE_CHANGED, ERR_MMAP_SOURCE_FAILED
  */
-export function blobSource(blob: Blob, options: BlobSourceOptions = {}): BlobSource {
+export function blobSource(blob: Blob): BlobSource {
   if (typeof Blob !== 'function' || !(blob instanceof Blob)) throw invalidArgType('blob', 'an instance of Blob', blob);
-  const { signal } = options;
   const size = blob.size;
   let current: Blob | undefined = blob;
   let requests = 0;
   let bytesRead = 0;
-
-  const stopped = (): Error | undefined => {
-    if (signal?.aborted) return aborted(signal.reason);
-    return current === undefined ? closed() : undefined;
-  };
-  /** Rejects as soon as the signal aborts, so a pending read never outlives it. */
-  const untilAborted = (promise: Promise<ArrayBuffer>): Promise<ArrayBuffer> => {
-    if (!signal) return promise;
-    return new Promise((resolve, reject) => {
-      const onAbort = () => reject(aborted(signal.reason));
-      signal.addEventListener('abort', onAbort, { once: true });
-      promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
-  };
+  const stopped = (): Error | undefined => (current === undefined ? closed() : undefined);
 
   return {
     size,
@@ -74,7 +55,7 @@ export function blobSource(blob: Blob, options: BlobSourceOptions = {}): BlobSou
       requests++;
       let bytes: ArrayBuffer;
       try {
-        bytes = await untilAborted(current!.slice(position, position + length).arrayBuffer());
+        bytes = await current!.slice(position, position + length).arrayBuffer();
       } catch (error) {
         throw stopped() ?? readFailure(error);
       }
@@ -103,7 +84,7 @@ export function hasFileReaderSync(): boolean {
 
 /**
  * The synchronous twin for browser workers (`FileReaderSync`), so `openMap` can map a
- * Blob there; the hook for the issue that wires it in. Elsewhere use `blobSource`.
+ * Blob there. Elsewhere use `blobSource`.
  * @throws {MmapError} ERR_MMAP_SOURCE_CHANGED, ERR_MMAP_SOURCE_FAILED from read()
  */
 export function blobSyncSource(blob: Blob): PageSource {

@@ -39,8 +39,10 @@ export function guardedSource(source: AsyncPageSource, options: GuardOptions): A
   const signal = options.signal ?? NEVER;
   const limiter = new Limiter(options.maxInFlight);
   const guard = <T>(what: string, call: () => Promise<T> | T): Promise<T> => {
+    // Checked on entry and again once admitted: an abort while waiting for a slot never reaches the source.
+    const admitted = () => (signal.aborted ? Promise.reject(aborted(signal.reason)) : race(Promise.resolve().then(call), what, signal, options.timeout));
     if (signal.aborted) return Promise.reject(aborted(signal.reason));
-    return limiter.run(() => race(Promise.resolve().then(call), what, signal, options.timeout), signal).catch((error: unknown) => {
+    return limiter.run(admitted, signal).catch((error: unknown) => {
       throw signal.aborted ? aborted(signal.reason) : error;
     });
   };

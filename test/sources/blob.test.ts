@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, openAsBlob, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blobSource, blobSyncSource, hasFileReaderSync } from '../../src/sources/blob.js';
+import { guardedSource } from '../../src/sources/guarded.js';
 
 const bytes = randomFillSync(new Uint8Array(3 * 1024 * 1024 + 123));
 let dir: string;
@@ -63,9 +64,9 @@ describe('blobSource()', () => {
     await expect(source.read(new Uint8Array(1), 0)).rejects.toMatchObject({ code: 'ERR_MMAP_CLOSED' });
   });
 
-  it('rejects pending and later reads with an AbortError when the signal aborts', async () => {
+  it('rejects pending and later reads with an AbortError when the signal aborts, guarded as openMapAsync() does', async () => {
     const controller = new AbortController();
-    const source = blobSource(new Blob([bytes]), { signal: controller.signal });
+    const source = guardedSource(blobSource(new Blob([bytes])), { signal: controller.signal, maxInFlight: 6 });
     const pending = source.read(new Uint8Array(bytes.length), 0);
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });

@@ -1,5 +1,7 @@
 import { backoffMs } from '../../src/sources/http/retry.js';
 import {
+  checkProbe,
+  checkRange,
   contentEncoding,
   isRetryableStatus,
   parseContentRange,
@@ -82,5 +84,55 @@ describe('retry rules', () => {
     expect(backoffMs(20, 100, 5000, () => 1)).toBe(5000);
     expect(backoffMs(0, 100, 5000, () => 0, 3000)).toBe(3000);
     expect(backoffMs(0, 100, 5000, () => 0, 60_000)).toBe(5000);
+  });
+});
+
+const URL_ = 'http://example.test/x';
+const answer = (status: number, headers: Record<string, string>) => ({ status, headers: new Headers(headers) });
+
+describe('checkProbe()', () => {
+  it('learns the size, validators and body length from a 206', () => {
+    expect(checkProbe(answer(206, { 'content-range': 'bytes 0-9/100', etag: '"a"' }), URL_)).toEqual({ size: 100, validators: { etag: '"a"' }, expected: 10 });
+  });
+
+  it('takes 416 bytes */0 and 200 with Content-Length 0 as an empty object', () => {
+    expect(checkProbe(answer(416, { 'content-range': 'bytes */0' }), URL_)).toEqual({ size: 0, validators: {}, expected: 0 });
+    expect(checkProbe(answer(200, { 'content-length': '0' }), URL_)).toEqual({ size: 0, validators: {}, expected: 0 });
+  });
+
+  it('retries a range elsewhere, a wrong Content-Length and a 503; refuses no length, no range, an encoding and a 404', () => {
+    expect(checkProbe(answer(206, { 'content-range': 'bytes 5-9/100' }), URL_)).toMatchObject({ status: 206 });
+    expect(checkProbe(answer(206, { 'content-range': 'bytes 0-9/100', 'content-length': '9' }), URL_)).toMatchObject({ status: 206 });
+    expect(checkProbe(answer(503, { 'retry-after': '2' }), URL_)).toMatchObject({ status: 503, retryAfter: 2000 });
+    expect(() => checkProbe(answer(206, { 'content-range': 'bytes 0-9/*' }), URL_)).toThrow(expect.objectContaining({ reason: 'no-length' }));
+    expect(() => checkProbe(answer(200, {}), URL_)).toThrow(expect.objectContaining({ reason: 'no-range' }));
+    expect(() => checkProbe(answer(206, { 'content-range': 'bytes 0-9/100', 'content-encoding': 'gzip' }), URL_)).toThrow(expect.objectContaining({ reason: 'content-encoding' }));
+    expect(() => checkProbe(answer(404, {}), URL_)).toThrow(expect.objectContaining({ code: 'ERR_MMAP_SOURCE_FAILED', status: 404 }));
+  });
+});
+
+describe('checkRange()', () => {
+  const asked = { url: URL_, size: 100, validators: { etag: '"a"' }, first: 10, last: 19 };
+
+  it('expects the bytes a 206 promises, fewer than asked included', () => {
+    expect(checkRange(answer(206, { 'content-range': 'bytes 10-19/100', etag: '"a"' }), asked)).toBe(10);
+    expect(checkRange(answer(206, { 'content-range': 'bytes 10-14/100' }), asked)).toBe(5);
+  });
+
+  it('retries a range elsewhere or longer, and a 200', () => {
+    expect(checkRange(answer(206, { 'content-range': 'bytes 11-19/100' }), asked)).toMatchObject({ status: 206 });
+    expect(checkRange(answer(206, { 'content-range': 'bytes 10-20/100' }), asked)).toMatchObject({ status: 206 });
+    expect(checkRange(answer(200, {}), asked)).toMatchObject({ status: 200 });
+  });
+
+  it('reports a 412, another length or another ETag as ERR_MMAP_SOURCE_CHANGED', () => {
+    for (const response of [
+      answer(412, {}),
+      answer(206, { 'content-range': 'bytes 10-19/101' }),
+      answer(416, { 'content-range': 'bytes */50' }),
+      answer(206, { 'content-range': 'bytes 10-19/100', etag: '"b"' }),
+    ]) {
+      expect(() => checkRange(response, asked)).toThrow(expect.objectContaining({ code: 'ERR_MMAP_SOURCE_CHANGED' }));
+    }
   });
 });

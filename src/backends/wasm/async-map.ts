@@ -1,39 +1,24 @@
 /**
- * AsyncWasmMap: the AsyncMemoryMap of API.md, over an AsyncPageSource (HTTP
+ * AsyncWasmMap: the AsyncMemoryMap of docs/api.md, over an AsyncPageSource (HTTP
  * Range, Blob, a user's source), on the same wasm pager as the synchronous map.
  *
- * The synchronous surface (at(), the typed getters, view()) is MapReader's, so it
- * validates exactly as MemoryMap does; it serves resident pages only and throws
- * ERR_MMAP_NOT_LOADED elsewhere, never fetching. Every other call validates with
- * the same args.ts rules as MapBase, then walks its range with the resumable
- * kernels (copy.ts, search.ts): a step runs until it meets a page that
- * must be fetched, the call awaits that fetch (AsyncPager.drive()), checks that
- * the map is still open and its signal not aborted, and resumes. Errors,
- * argument errors included, reject; nothing here throws synchronously but the
- * synchronous calls.
+ * The synchronous surface (at(), the typed getters, view()) is MapReader's: it serves
+ * resident pages only and throws ERR_MMAP_NOT_LOADED elsewhere, never fetching. Every
+ * other call validates with MapBase's call plans (map/plans.ts), then walks its range
+ * with the resumable kernels (copy.ts, search.ts): a step runs until it meets a page
+ * that must be fetched, the call awaits it (AsyncPager.drive()), checks that the map is
+ * still open and its signal not aborted, and resumes. Errors, argument errors
+ * included, reject; only the synchronous calls throw.
  *
  * Hazards, stated once: as WasmMap (views alias WebAssembly memory; only identity
  * maps have them). Eviction happens only inside Promise-returning calls (and
  * stream reads), so bytes that a call made resident stay usable synchronously
  * until the next such call starts.
  */
-import {
-  ADVICES,
-  MAX_VIEW_LENGTH,
-  checkInteger,
-  checkOffset,
-  checkOneOf,
-  clippedLength,
-  fillRange,
-  moveRange,
-  optionalOffset,
-  searchRange,
-  toBytes,
-  toTargetBytes,
-  type NormalizedOptions,
-} from '../../args.js';
+import { optionalOffset, type NormalizedOptions } from '../../args.js';
+import { advisePlan, checkWritable, fillPlan, loadPlan, movePlan, readIntoPlan, readPlan, resizePlan, searchPlan, spanPlan, writePlan } from '../../map/plans.js';
 import { AsyncCursor } from '../../map/async-cursor.js';
-import { aborted, closed, notLoaded, outOfRange, readOnly } from '../../errors.js';
+import { aborted, closed, notLoaded, readOnly } from '../../errors.js';
 import { ASYNC_DISPOSE } from '../../map/base.js';
 import { MapReader } from '../../map/reader.js';
 import { streamFrom } from '../../map/stream.js';
@@ -65,6 +50,7 @@ const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationR
 /** An AsyncMemoryMap on the wasm backend. */
 export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
   readonly backend = 'wasm' as const;
+  protected readonly kind = 'AsyncMemoryMap';
   private readonly pager: AsyncPager;
   private readonly signal: AbortSignal | undefined;
   private closing: Promise<void> | undefined;
@@ -114,47 +100,35 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
     }
   }
 
-  private checkWritable(what: string): void {
-    this.checkLive();
-    if (this.access === 'read') throw readOnly(what);
-  }
-
   /** Brings [offset, offset + length) in; it stays resident until the next Promise-returning call. */
   load(offset: number, length: number): Promise<void> {
     return this.call(async () => {
-      const start = checkOffset('offset', offset, this.length);
-      const count = Math.min(checkInteger('length', length), this.length - start);
+      const { start, count } = loadPlan(offset, length, this.length);
       if (count > 0) await this.pager.load(start, count, this.check);
     });
   }
 
   read(offset: number, length?: number): Promise<Uint8Array> {
     return this.call(async () => {
-      const start = checkOffset('offset', offset, this.length);
-      const copy = new Uint8Array(clippedLength(length, start, this.length, MAX_VIEW_LENGTH));
-      if (copy.length > 0) await this.copyOut(start, copy);
+      const { start, count } = readPlan(offset, length, this.length);
+      const copy = new Uint8Array(count);
+      if (count > 0) await this.copyOut(start, copy);
       return copy;
     });
   }
 
   readInto(target: ArrayBufferView, offset: number): Promise<number> {
     return this.call(async () => {
-      const bytes = toTargetBytes(target);
-      const start = checkOffset('offset', offset, this.length);
-      const count = Math.min(bytes.length, this.length - start);
-      if (count > 0) await this.copyOut(start, count === bytes.length ? bytes : bytes.subarray(0, count));
+      const { into, start, count } = readIntoPlan(target, offset, this.length);
+      if (count > 0) await this.copyOut(start, into);
       return count;
     });
   }
 
   write(data: Uint8Array | string, offset: number): Promise<number> {
     return this.call(async () => {
-      this.checkWritable('write()');
-      const bytes = toBytes('data', data);
-      const start = checkOffset('offset', offset, this.length);
-      if (bytes.length > this.length - start) {
-        throw outOfRange('data.length', bytes.length, `<= ${this.length - start} (the bytes left after offset)`);
-      }
+      checkWritable(this, 'write()');
+      const { bytes, start } = writePlan(data, offset, this.length);
       if (bytes.length > 0) await this.copyIn(bytes, start);
       return bytes.length;
     });
@@ -162,8 +136,8 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
 
   fill(value: number, offset?: number, length?: number): Promise<void> {
     return this.call(async () => {
-      this.checkWritable('fill()');
-      const { byte, start, count } = fillRange(value, offset, length, this.length);
+      checkWritable(this, 'fill()');
+      const { byte, start, count } = fillPlan(value, offset, length, this.length);
       let done = 0;
       if (count > 0) await this.pager.drive(() => (done = fillBytes(this.pager, byte, start, count, done)) === count, this.check);
     });
@@ -171,13 +145,13 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
 
   move(dest: number, src: number, count: number): Promise<void> {
     return this.call(async () => {
-      this.checkWritable('move()');
-      const { to, from, n } = moveRange(dest, src, count, this.length);
-      if (n === 0 || to === from) return;
-      this.pager.checkPins(to, n);
+      checkWritable(this, 'move()');
+      const { to, from, byteCount } = movePlan(dest, src, count, this.length);
+      if (byteCount === 0 || to === from) return;
+      this.pager.checkPins(to, byteCount);
       // Through a buffer in both modes: each piece is read whole before any of it is written.
-      const buffer = new Uint8Array(Math.min(n, MOVE_CHUNK));
-      for (const [at, size] of moveChunks(to, from, n, buffer.length)) {
+      const buffer = new Uint8Array(Math.min(byteCount, MOVE_CHUNK));
+      for (const [at, size] of moveChunks(to, from, byteCount, buffer.length)) {
         const part = size === buffer.length ? buffer : buffer.subarray(0, size);
         await this.copyOut(from + at, part);
         await this.copyIn(part, to + at);
@@ -194,7 +168,7 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
   }
 
   private async search(needle: Needle, start: number | undefined, end: number | undefined, backward: boolean): Promise<number> {
-    const range = searchRange(needle, start, end, this.length, backward);
+    const range = searchPlan(needle, start, end, this.length, backward);
     if (typeof range === 'number') return range;
     let { from, to } = range;
     let result = -1;
@@ -227,8 +201,7 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
 
   flush(offset?: number, length?: number): Promise<void> {
     return this.call(async () => {
-      const start = optionalOffset('offset', offset, this.length, 0);
-      const count = clippedLength(length, start, this.length);
+      const { start, count } = spanPlan(offset, length, this.length);
       if (this.access === 'write' && count > 0) await this.pager.flush(start, count);
     });
   }
@@ -236,25 +209,22 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
   /** Resizes a 'write' map and its source, alone: calls in progress finish first, later ones wait. */
   async resize(newLength: number): Promise<void> {
     this.checkLive();
-    if (this.access !== 'write') throw readOnly('resize()');
-    const n = checkInteger('newLength', newLength);
-    if (n === this.length) return;
+    const byteLength = resizePlan(this.access, newLength);
+    if (byteLength === this.length) return;
     if (typeof this.pager.source.truncate !== 'function') throw readOnly('resize() of a source without truncate()');
     await this.pager.alone(async () => {
       this.checkLive();
       await this.pager.flush(0, this.length);
       this.checkLive();
-      await this.pager.resize(n);
-      this.length = n;
+      await this.pager.resize(byteLength);
+      this.length = byteLength;
     });
   }
 
   /** Read-ahead hints ('normal', 'random', 'sequential'), 'dontneed' drops clean pages, 'willneed' starts load() without waiting. */
   advise(advice: Advice, offset?: number, length?: number): void {
     this.checkOpen();
-    const kind = checkOneOf('advice', advice, ADVICES);
-    const start = optionalOffset('offset', offset, this.length, 0);
-    const count = clippedLength(length, start, this.length);
+    const { advice: kind, start, count } = advisePlan(advice, offset, length, this.length);
     if (count === 0) return;
     if (kind !== 'willneed') this.pager.advise(kind, start, count);
     else this.load(start, this.pager.identity ? count : Math.min(count, (this.pager.memory.frameCount >> 1) * this.pager.pageSize)).catch(() => undefined);
@@ -273,16 +243,12 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
   /** A stream with its own lease: it keeps reading after close() until it ends, errors or is cancelled. */
   stream(offset?: number, length?: number): ReadableStream<Uint8Array> {
     this.checkOpen();
-    const start = optionalOffset('offset', offset, this.length, 0);
-    const count = clippedLength(length, start, this.length);
+    const { start, count } = spanPlan(offset, length, this.length);
     return streamFrom(this.pager.lease(), start, count);
   }
 
-  /**
-   * Flushes a 'write' map, then releases it and closes the source (once no
-   * stream holds it). A failed flush rejects and leaves the map open. Calls
-   * still pending reject with ERR_MMAP_CLOSED.
-   */
+  /** Flushes a 'write' map, then releases it and closes the source (once no stream holds it).
+   *  A failed flush rejects and leaves the map open; calls still pending reject with ERR_MMAP_CLOSED. */
   close(): Promise<void> {
     this.closing ??= this.closeNow().catch((error: unknown) => {
       this.closing = undefined;
@@ -305,12 +271,6 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
 
   [ASYNC_DISPOSE](): Promise<void> {
     return this.close();
-  }
-
-  /** Node's util.inspect and console.log show the state, like Python's repr. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    const state = this.isClosed ? 'closed' : `byteLength: ${this.length}`;
-    return `AsyncMemoryMap { backend: '${this.backend}', access: '${this.access}', ${state} }`;
   }
 }
 

@@ -1,8 +1,11 @@
 /**
  * Pure rules for HTTP Range responses (RFC 9110): Content-Range parsing, validators and
- * the preconditions built from them, Retry-After, and which failures are worth retrying.
- * No I/O here, so every rule is testable without a server.
+ * the preconditions built from them, Retry-After, which failures are worth retrying, and
+ * the verdict on each response (checkProbe(), checkRange()). No I/O here, so every rule
+ * is testable without a server.
  */
+import { sourceChanged, sourceFailed, sourceUnsupported } from '../../errors.js';
+import type { Failure } from './retry.js';
 
 /** A parsed `Content-Range`: `bytes start-end/total`, or `bytes *\/total` (unsatisfied). */
 export interface ContentRange {
@@ -101,4 +104,100 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
   if (seconds !== undefined) return seconds * 1000;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** A response as these rules read it: its status and headers (a Response is one). */
+export interface ResponseHead {
+  readonly status: number;
+  readonly headers: Headers;
+}
+
+/** What the opening probe learnt, and how many body bytes it brings. */
+export interface Probed {
+  size: number;
+  validators: Validators;
+  expected: number;
+}
+
+/**
+ * The verdict on the answer to the opening probe (`Range: bytes=0-…`): what it learnt,
+ * or a failure worth retrying; final errors are thrown.
+ * @throws {MmapError} ERR_MMAP_SOURCE_UNSUPPORTED ('no-length', 'no-range', 'content-encoding'), ERR_MMAP_SOURCE_FAILED
+ */
+export function checkProbe(response: ResponseHead, url: string): Probed | Failure {
+  const { status, headers } = response;
+  const range = parseContentRange(headers.get('content-range'));
+  // An empty object has no satisfiable range: 416 with `bytes */0` (RFC 9110 §15.5.17).
+  if (status === 416 && range?.total === 0) return probed(response, 0, 0);
+  if (status < 200 || status >= 300) return statusFailure(response, url);
+  refuseEncoding(headers, url);
+  if (status === 206) {
+    if (range?.total === undefined || range.start === undefined) {
+      throw sourceUnsupported('no-length', `${url} gave no complete length in Content-Range`, url);
+    }
+    if (range.start !== 0) return { message: `Content-Range ${range.start}-${range.end} does not start at 0`, status };
+    return probed(response, range.total, range.end! + 1);
+  }
+  // Servers that skip ranges on empty files (nginx) answer 200 with Content-Length 0.
+  if (status === 200 && headers.get('content-length') === '0') return probed(response, 0, 0);
+  throw sourceUnsupported('no-range', `${url} ignored the Range header (status ${status})`, url);
+}
+
+function probed(response: ResponseHead, size: number, expected: number): Probed | Failure {
+  return lengthMismatch(response, expected) ?? { size, validators: readValidators(response.headers), expected };
+}
+
+/** A range request's bytes, and what open learnt that every answer must agree with. */
+export interface RangeAsked {
+  url: string;
+  size: number;
+  validators: Validators;
+  /** First and last byte asked for, inclusive. */
+  first: number;
+  last: number;
+}
+
+/**
+ * The verdict on the answer to a range request: the body bytes to expect, or a failure
+ * worth retrying; a changed object and other final errors are thrown.
+ * @throws {MmapError} ERR_MMAP_SOURCE_CHANGED, ERR_MMAP_SOURCE_UNSUPPORTED ('content-encoding'), ERR_MMAP_SOURCE_FAILED
+ */
+export function checkRange(response: ResponseHead, asked: RangeAsked): number | Failure {
+  const { status, headers } = response;
+  const { url, size, validators, first, last } = asked;
+  const range = parseContentRange(headers.get('content-range'));
+  if (status === 412 && preconditionHeaders(validators).length > 0) throw sourceChanged(url, '412 Precondition Failed');
+  // Another complete length is another object, whatever the validators say (416 included).
+  const resized = range?.total !== undefined && range.total !== size;
+  if (resized && (status === 416 || (status >= 200 && status < 300))) throw sourceChanged(url, `its length ${size} became ${range.total}`);
+  if (status < 200 || status >= 300) return statusFailure(response, url);
+  refuseEncoding(headers, url);
+  const change = validatorChange(validators, readValidators(headers));
+  if (change !== undefined) throw sourceChanged(url, change);
+  if (status !== 206) return { message: `status ${status} to a range request`, status };
+  // A server may send less than asked (the rest is requested next), never elsewhere or more.
+  if (range?.start !== first || range.end! > last) {
+    return { message: `Content-Range ${headers.get('content-range')} for bytes ${first}-${last}`, status };
+  }
+  const expected = range.end! - range.start + 1;
+  return lengthMismatch(response, expected) ?? expected;
+}
+
+/** A Content-Length that disagrees with the bytes the range promises is a failure (retried). */
+function lengthMismatch(response: ResponseHead, expected: number): Failure | undefined {
+  const length = response.headers.get('content-length');
+  if (length === null || Number(length) === expected) return undefined;
+  return { message: `Content-Length ${length} for ${expected} bytes`, status: response.status };
+}
+
+/** A status that is not success: retryable ones come back as failures, others fail at once. */
+function statusFailure(response: ResponseHead, url: string): Failure {
+  const status = response.status;
+  if (!isRetryableStatus(status)) throw sourceFailed(`GET ${url} answered ${status}`, { status, url });
+  return { message: `status ${status}`, status, retryAfter: retryAfterMs(response.headers.get('retry-after')) };
+}
+
+function refuseEncoding(headers: Headers, url: string): void {
+  const encoding = contentEncoding(headers);
+  if (encoding !== undefined) throw sourceUnsupported('content-encoding', `${url} is served with Content-Encoding: ${encoding}`, url);
 }

@@ -1,5 +1,5 @@
 /**
- * An HTTP(S) object read with Range requests, as an AsyncPageSource (issue 5 §2).
+ * An HTTP(S) object read with Range requests, as an AsyncPageSource (docs/remote.md).
  *
  * Uses only fetch, Request, Headers, AbortController and streams, so it runs unchanged
  * in Node, Deno, Bun, workerd, edge-light and browsers.
@@ -10,21 +10,11 @@
  *   Access-Control-Expose-Headers: Content-Range, ETag, Last-Modified, Content-Encoding, Content-Length
  * and to answer the preflight (OPTIONS) that If-Match triggers. Without the exposed
  * headers the browser hides Content-Range, and opening fails with 'no-length'.
- * See docs/remote.md.
  */
 import type { AsyncPageSource } from '../../types.js';
-import { aborted, closed, invalidArgType, MmapError, outOfRange, sourceChanged, sourceFailed, sourceUnsupported } from '../../errors.js';
-import {
-  contentEncoding,
-  isRetryableStatus,
-  parseContentRange,
-  preconditionHeaders,
-  readValidators,
-  retryAfterMs,
-  validatorChange,
-  type Validators,
-} from './headers.js';
-import { resolveTarget, type HttpTarget } from './target.js';
+import { aborted, closed, MmapError, outOfRange, sourceFailed } from '../../errors.js';
+import { checkProbe, checkRange, preconditionHeaders, type Validators } from './headers.js';
+import { noStore, resolveTarget, type HttpTarget } from './target.js';
 import { readLength } from '../read-range.js';
 import { Attempt, Limiter, retrying, type Failure, type Outcome, type RetryPolicy } from './retry.js';
 
@@ -86,13 +76,6 @@ export async function openHttpSource(target: HttpTarget, options: HttpSourceOpti
   return source;
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isSafeInteger(value) || value < min) throw outOfRange(name, value, `an integer >= ${min}`);
-  return value;
-}
-
 /** Copies a body into `target` as chunks arrive (one copy); true if the body was longer than `target`. */
 async function copyBody(body: ReadableStream<Uint8Array> | null, target: Uint8Array, progress: { copied: number }): Promise<boolean> {
   if (body === null) return false;
@@ -125,22 +108,29 @@ class RangeSource implements HttpSource {
   #requests = 0;
   #bytesRead = 0;
 
+  /**
+   * openMapAsync() validated `fetch`, `headers` and `timeout` (normalizeAsyncOptions) and
+   * passes its validated pageSize as `probeLength`, so they are not checked again here. The
+   * other options (retries, retryDelay, maxRetryDelay, maxInFlight, random) are set by
+   * tests only and are taken as given, unchecked.
+   */
   constructor(target: HttpTarget, options: HttpSourceOptions) {
-    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw invalidArgType('options.fetch', 'of type function', options.fetch);
     const resolved = resolveTarget(target, options.headers, options.fetch !== undefined);
     this.url = resolved.url;
     this.#input = resolved.input;
     this.#headers = resolved.headers;
     this.#fetch = options.fetch ?? globalThis.fetch;
-    this.#timeout = options.timeout === undefined ? undefined : positiveInteger('options.timeout', options.timeout, 0);
-    this.#probeLength = positiveInteger('options.probeLength', options.probeLength, DEFAULT_PROBE_LENGTH);
+    // The one HTTP-only rule: options allow 0 ms, but no request finishes in 0 ms.
+    if (options.timeout === 0) throw outOfRange('options.timeout', 0, 'an integer >= 1');
+    this.#timeout = options.timeout;
+    this.#probeLength = options.probeLength ?? DEFAULT_PROBE_LENGTH;
     this.#retry = {
-      retries: positiveInteger('options.retries', options.retries, DEFAULT_RETRIES, 0),
-      baseDelayMs: positiveInteger('options.retryDelay', options.retryDelay, DEFAULT_RETRY_DELAY, 0),
-      maxDelayMs: positiveInteger('options.maxRetryDelay', options.maxRetryDelay, DEFAULT_MAX_RETRY_DELAY, 0),
+      retries: options.retries ?? DEFAULT_RETRIES,
+      baseDelayMs: options.retryDelay ?? DEFAULT_RETRY_DELAY,
+      maxDelayMs: options.maxRetryDelay ?? DEFAULT_MAX_RETRY_DELAY,
       random: options.random ?? Math.random,
     };
-    this.#pool = new Limiter(positiveInteger('options.maxInFlight', options.maxInFlight, DEFAULT_MAX_IN_FLIGHT));
+    this.#pool = new Limiter(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     for (const signal of [options.signal, resolved.signal]) if (signal) this.#follow(signal);
   }
 
@@ -278,97 +268,21 @@ class RangeSource implements HttpSource {
   #probe(): Promise<Outcome> {
     let head = new Uint8Array(0);
     return this.#exchange(`bytes=0-${this.#probeLength - 1}`, false, (expected) => (head = new Uint8Array(expected)), (response) => {
-      const status = response.status;
-      const range = parseContentRange(response.headers.get('content-range'));
-      // An empty object has no satisfiable range: 416 with `bytes */0` (RFC 9110 §15.5.17).
-      if (status === 416 && range?.total === 0) return this.#learn(response, 0, 0);
-      if (status < 200 || status >= 300) return this.#statusFailure(response);
-      this.#refuseEncoding(response);
-      if (status === 206) {
-        if (range?.total === undefined || range.start === undefined) {
-          throw sourceUnsupported('no-length', `${this.url} gave no complete length in Content-Range`, this.url);
-        }
-        if (range.start !== 0) return { message: `Content-Range ${range.start}-${range.end} does not start at 0`, status };
-        return this.#learn(response, range.total, range.end! + 1);
-      }
-      // Servers that skip ranges on empty files (nginx) answer 200 with Content-Length 0.
-      if (status === 200 && response.headers.get('content-length') === '0') return this.#learn(response, 0, 0);
-      throw sourceUnsupported('no-range', `${this.url} ignored the Range header (status ${status})`, this.url);
+      const probed = checkProbe(response, this.url);
+      if ('message' in probed) return probed;
+      this.size = probed.size;
+      this.validators = probed.validators;
+      return probed.expected;
     }).then((outcome) => {
       if (outcome.failure === undefined) this.#head = head;
       return outcome;
     });
   }
 
-  #learn(response: Response, size: number, expected: number): Failure | number {
-    const length = response.headers.get('content-length');
-    if (length !== null && Number(length) !== expected) return { message: `Content-Length ${length} for ${expected} bytes`, status: response.status };
-    this.size = size;
-    this.validators = readValidators(response.headers);
-    return expected;
-  }
-
   /** One range request for `target` at `position`, checked against what open learnt. */
   #rangeAttempt(target: Uint8Array, position: number): Promise<Outcome> {
-    const last = position + target.length - 1;
-    return this.#exchange(`bytes=${position}-${last}`, true, (expected) => target.subarray(0, expected), (response) => {
-      const status = response.status;
-      const range = parseContentRange(response.headers.get('content-range'));
-      if (status === 412 && preconditionHeaders(this.validators).length > 0) throw sourceChanged(this.url, '412 Precondition Failed');
-      // Another complete length is another object, whatever the validators say (416 included).
-      const resized = range?.total !== undefined && range.total !== this.size;
-      if (resized && (status === 416 || (status >= 200 && status < 300))) {
-        throw sourceChanged(this.url, `its length ${this.size} became ${range.total}`);
-      }
-      if (status < 200 || status >= 300) return this.#statusFailure(response);
-      this.#refuseEncoding(response);
-      const change = validatorChange(this.validators, readValidators(response.headers));
-      if (change !== undefined) throw sourceChanged(this.url, change);
-      if (status === 206) {
-        // A server may send less than asked (the rest is requested next), never elsewhere or more.
-        if (range?.start !== position || range.end! > last) {
-          return { message: `Content-Range ${response.headers.get('content-range')} for bytes ${position}-${last}`, status: 206 };
-        }
-        const expected = range.end! - range.start + 1;
-        const length = response.headers.get('content-length');
-        if (length !== null && Number(length) !== expected) return { message: `Content-Length ${length} for ${expected} bytes`, status: 206 };
-        return expected;
-      }
-      return { message: `status ${status} to a range request`, status };
-    });
+    const asked = { url: this.url, size: this.size, validators: this.validators, first: position, last: position + target.length - 1 };
+    const into = (expected: number) => target.subarray(0, expected);
+    return this.#exchange(`bytes=${position}-${asked.last}`, true, into, (response) => checkRange(response, asked));
   }
-
-  #refuseEncoding(response: Response): void {
-    const encoding = contentEncoding(response.headers);
-    if (encoding !== undefined) {
-      throw sourceUnsupported('content-encoding', `${this.url} is served with Content-Encoding: ${encoding}`, this.url);
-    }
-  }
-
-  /** A status that is not success: retryable ones come back as failures, others fail at once. */
-  #statusFailure(response: Response): Failure {
-    const status = response.status;
-    if (!isRetryableStatus(status)) throw sourceFailed(`GET ${this.url} answered ${status}`, { status, url: this.url });
-    return { message: `status ${status}`, status, retryAfter: retryAfterMs(response.headers.get('retry-after')) };
-  }
-}
-
-let noStoreInit: RequestInit | undefined;
-
-/**
- * `cache: 'no-store'` where the runtime's Request has the option. A browser's HTTP cache
- * would keep a second copy of what the pager holds, and could answer a range from its
- * copy without asking the server, so a changed object would go unnoticed. (workerd before
- * compatibility date 2024-11-11 throws on the option, hence the probe.)
- */
-function noStore(): RequestInit {
-  if (noStoreInit === undefined) {
-    try {
-      new Request('http://localhost/', { cache: 'no-store' });
-      noStoreInit = { cache: 'no-store' };
-    } catch {
-      noStoreInit = {};
-    }
-  }
-  return noStoreInit;
 }

@@ -1,4 +1,7 @@
-/** What an HTTP source is opened on: a URL (string or URL) or a Request, with the headers and signal it brings. */
+/**
+ * What an HTTP source is opened on: a URL (string or URL) or a Request, with the headers
+ * and signal it brings; and the RequestInit every request adds (noStore()).
+ */
 import { invalidArgType, invalidArgValue } from '../../errors.js';
 
 export type HttpTarget = string | URL | Request;
@@ -37,4 +40,24 @@ export function resolveTarget(target: HttpTarget, extraHeaders: HeadersInit | un
   // fetch(request, { headers }) replaces the Request's headers, so they are merged here.
   new Headers(extraHeaders).forEach((value, name) => resolved.headers.set(name, value));
   return resolved;
+}
+
+let noStoreInit: RequestInit | undefined;
+
+/**
+ * `cache: 'no-store'` where the runtime's Request has the option. A browser's HTTP cache
+ * would keep a second copy of what the pager holds, and could answer a range from its
+ * copy without asking the server, so a changed object would go unnoticed. (workerd before
+ * compatibility date 2024-11-11 throws on the option, hence the probe.)
+ */
+export function noStore(): RequestInit {
+  if (noStoreInit === undefined) {
+    try {
+      new Request('http://localhost/', { cache: 'no-store' });
+      noStoreInit = { cache: 'no-store' };
+    } catch {
+      noStoreInit = {};
+    }
+  }
+  return noStoreInit;
 }
