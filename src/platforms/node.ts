@@ -1,6 +1,6 @@
 /** Node, Bun and Deno: the native addon where it loads, the wasm pager, and node:fs file sources. */
 import '../backends/wasm/embedded.js';
-import { nativeBackend } from '../backends/native/map.js';
+import { nativeBackend } from '../backends/native/open.js';
 import { wasmBackend } from '../backends/wasm/map.js';
 import { registerPlatform } from './registry.js';
 import { fileSources } from '../sources/file.js';
