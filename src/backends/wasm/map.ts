@@ -1,5 +1,5 @@
 /**
- * WasmMap: the MemoryMap of API.md over a synchronous PageSource, emulated in
+ * WasmMap: the MemoryMap over a synchronous PageSource, emulated in
  * WebAssembly memory by the pager (pager.ts). MapBase validates every call;
  * this class only adapts its hooks.
  *
