@@ -16,7 +16,7 @@ import type { Lease } from '../../map/stream.js';
 import type { Access, Advice, MapStats, PageSource, Residency } from '../../types.js';
 import { ACCESS } from './abi.js';
 import { copyIn, copyOut, fillBytes, moveBytes, typedIndex, viewBytes } from './copy.js';
-import { mapRange } from './pager-core.js';
+import { mapRange } from './pager-options.js';
 import { Pager } from './pager.js';
 import { findBackward, findForward } from './search.js';
 
