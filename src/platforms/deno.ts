@@ -6,8 +6,8 @@
  * --allow-ffi is granted (loading it needs --allow-read of the package as well).
  */
 import '../backends/wasm/embedded.js';
-import { nativeBackend } from '../backends/native/map.js';
-import { wasmBackend } from '../backends/wasm/map.js';
+import { nativeBackend } from '../backends/native/open.js';
+import { wasmBackend } from '../backends/wasm/index.js';
 import { permissionDenied } from '../errors.js';
 import { registerPlatform, type FileSources, type FileTarget, type NativeBackend } from './registry.js';
 import { fileSources } from '../sources/file.js';

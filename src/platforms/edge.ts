@@ -3,7 +3,7 @@
  * ~128 MB isolates. The entry imports the pager's .wasm statically (wrangler and
  * esbuild turn that into a compiled module) and hands it to the loader.
  */
-import { wasmBackend } from '../backends/wasm/map.js';
+import { wasmBackend } from '../backends/wasm/index.js';
 import { useModule } from '../backends/wasm/module.js';
 import { MiB } from '../args.js';
 import { registerPlatform } from './registry.js';

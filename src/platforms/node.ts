@@ -1,7 +1,7 @@
 /** Node, Bun and Deno: the native addon where it loads, the wasm pager, and node:fs file sources. */
 import '../backends/wasm/embedded.js';
-import { nativeBackend } from '../backends/native/map.js';
-import { wasmBackend } from '../backends/wasm/map.js';
+import { nativeBackend } from '../backends/native/open.js';
+import { wasmBackend } from '../backends/wasm/index.js';
 import { registerPlatform } from './registry.js';
 import { fileSources } from '../sources/file.js';
 

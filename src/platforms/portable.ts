@@ -1,6 +1,6 @@
 /** Any other runtime: the wasm pager, with node:fs files where process.getBuiltinModule offers them. */
 import '../backends/wasm/embedded.js';
-import { wasmBackend } from '../backends/wasm/map.js';
+import { wasmBackend } from '../backends/wasm/index.js';
 import { registerPlatform } from './registry.js';
 import { fileSources } from '../sources/file.js';
 import { noNativeBackend } from './unavailable.js';

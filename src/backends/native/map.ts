@@ -1,15 +1,14 @@
 /**
- * The native backend: MapBase over a real OS mapping made by the Node-API addon
- * (native-backend/). This file adapts the addon and knows nothing about the OS.
+ * The native backend's map: MapBase over a real OS mapping made by the Node-API
+ * addon (native-backend/). This file adapts the addon and knows nothing about
+ * the OS; open.ts opens and maps.
  */
 import { allocForCopy, UNINITIALIZED_FROM } from '../../alloc.js';
-import { resolveRange, sharedLength, type MapRange, type NormalizedOptions, type NormalizedSharedOptions } from '../../args.js';
-import { backendUnavailable, closed, fromFsError, readOnly } from '../../errors.js';
+import { closed, fromFsError, readOnly } from '../../errors.js';
 import { MapBase } from '../../map/base.js';
-import type { FileTarget, NativeBackend } from '../../platforms/registry.js';
 import type { Lease } from '../../map/stream.js';
 import type { Access, Advice, MapStats, Residency } from '../../types.js';
-import { ACCESS_CODES, ADVICE_CODES, loadAddon, type Addon, type AddonHandle } from './addon.js';
+import { ADVICE_CODES, type Addon, type AddonHandle } from './addon.js';
 
 /** Bytes one external ArrayBuffer covers at most (Node's largest ArrayBuffer). */
 const WINDOW_SPAN = 2 ** 32;
@@ -25,6 +24,15 @@ function fromAddon(error: unknown, path?: string): unknown {
   return fromFsError(error, path);
 }
 
+/** Runs an addon call that may fail with an OS error about `path`, and throws that error as the library's own. */
+export function callAddon<T>(path: string | undefined, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw fromAddon(error, path);
+  }
+}
+
 /**
  * A file mapped by the OS: `view()` aliases the page cache (or, for `'read'`
  * and `'copy'`, private copy-on-write pages), so other writers' changes show at
@@ -38,6 +46,10 @@ function fromAddon(error: unknown, path?: string): unknown {
  * Maps up to 4 GiB are one ArrayBuffer; larger maps are seen through 4 GiB
  * windows that start every 2 GiB, made on first use. The addon tracks every
  * buffer it hands out and detaches them on `close()`/`resize()`.
+ *
+ * The addon's copyOut/copyIn/fill/move serve only maps over 4 GiB, which have
+ * no whole buffer: there a copy may span windows, so the addon copies straight
+ * between the mapping and the caller's bytes.
  */
 export class NativeMap extends MapBase {
   readonly backend = 'native' as const;
@@ -89,11 +101,7 @@ export class NativeMap extends MapBase {
 
   /** A new external buffer over [offset, offset + length), detached by close() and resize(). */
   private buffer(offset: number, length: number): ArrayBuffer {
-    try {
-      return this.addon.buffer(this.handle, offset, length);
-    } catch (error) {
-      throw fromAddon(error, this.path);
-    }
+    return callAddon(this.path, () => this.addon.buffer(this.handle, offset, length));
   }
 
   /** A new external buffer over window `index`. */
@@ -176,11 +184,7 @@ export class NativeMap extends MapBase {
   }
 
   protected flushRange(offset: number, length: number): void {
-    try {
-      this.addon.flush(this.handle, offset, length);
-    } catch (error) {
-      throw fromAddon(error, this.path);
-    }
+    callAddon(this.path, () => this.addon.flush(this.handle, offset, length));
   }
 
   protected flushRangeAsync(offset: number, length: number): Promise<void> {
@@ -190,29 +194,17 @@ export class NativeMap extends MapBase {
   }
 
   protected resizeTo(newLength: number): void {
-    try {
-      this.addon.resize(this.handle, newLength);
-    } catch (error) {
-      throw fromAddon(error, this.path);
-    }
+    callAddon(this.path, () => this.addon.resize(this.handle, newLength));
     this.length = newLength;
     this.attach();
   }
 
   protected adviseRange(advice: Advice, offset: number, length: number): void {
-    try {
-      this.addon.advise(this.handle, ADVICE_CODES[advice], offset, length);
-    } catch (error) {
-      throw fromAddon(error, this.path);
-    }
+    callAddon(this.path, () => this.addon.advise(this.handle, ADVICE_CODES[advice], offset, length));
   }
 
   protected residencyNow(): Residency {
-    try {
-      return { residentBytes: this.addon.residency(this.handle), mappedBytes: this.length };
-    } catch (error) {
-      throw fromAddon(error, this.path);
-    }
+    return { residentBytes: callAddon(this.path, () => this.addon.residency(this.handle)), mappedBytes: this.length };
   }
 
   protected statsNow(): MapStats {
@@ -237,110 +229,3 @@ export class NativeMap extends MapBase {
     this.typed = EMPTY_VIEW;
   }
 }
-
-/** Maps a descriptor from open()/openFd()/openShared(); the addon takes it in every case. */
-function mapDescriptor(addon: Addon, fd: number, access: Access, range: MapRange, path: string | undefined): NativeMap {
-  let handle: AddonHandle;
-  try {
-    handle = addon.map(fd, ACCESS_CODES[access], range.offset, range.length, range.growTo ?? 0);
-  } catch (error) {
-    throw fromAddon(error, path);
-  }
-  try {
-    return new NativeMap(addon, handle, access, range.length, path);
-  } catch (error) {
-    addon.close(handle);
-    throw error;
-  }
-}
-
-/** Opens a path or descriptor: open → fstat → resolveRange → map; no descriptor outlives a failure. */
-function openFile(addon: Addon, target: FileTarget, options: NormalizedOptions): NativeMap {
-  const access = ACCESS_CODES[options.access];
-  let fd: number;
-  let fileSize: number;
-  try {
-    [fd, fileSize] = target.path !== undefined ? addon.open(target.path, access) : addon.openFd(target.fd ?? -1, access);
-  } catch (error) {
-    throw fromAddon(error, target.path);
-  }
-  let range: MapRange;
-  try {
-    range = resolveRange(fileSize, options);
-  } catch (error) {
-    addon.closeFd(fd);
-    throw error;
-  }
-  return mapDescriptor(addon, fd, options.access, range, target.path);
-}
-
-/**
- * Opens named shared memory: shm_open (+ ftruncate with create) → sharedLength → map,
- * always 'write' (MAP_SHARED). No descriptor outlives a failure, and neither does a
- * name this call created.
- */
-function openShared(addon: Addon, name: string, options: NormalizedSharedOptions): NativeMap {
-  let fd: number;
-  let objectSize: number;
-  try {
-    [fd, objectSize] = addon.openShared(name, options.create, options.size ?? 0);
-  } catch (error) {
-    throw fromAddon(error, name);
-  }
-  let length: number;
-  try {
-    length = sharedLength(objectSize, options); // with create, size === objectSize: never throws
-  } catch (error) {
-    addon.closeFd(fd);
-    throw error;
-  }
-  try {
-    return mapDescriptor(addon, fd, 'write', { offset: 0, length, growTo: undefined }, name);
-  } catch (error) {
-    if (options.create) {
-      try {
-        addon.unlinkShared(name);
-      } catch {
-        // The mapping's failure is the error to report; the name is gone or was never ours.
-      }
-    }
-    throw error;
-  }
-}
-
-/** The addon, or ERR_MMAP_BACKEND_UNAVAILABLE with the reason it did not load. */
-function requireAddon(): Addon {
-  const { addon, reason } = loadAddon();
-  if (addon === undefined) throw backendUnavailable('native', reason);
-  return addon;
-}
-
-/**
- * The native backend as the Node platform registers it: available where the addon
- * loads, and `availability().reason` (what detectBackend() shows) says where the
- * addon came from or why it did not load.
- * @throws {MmapError} from openFile()/openShared(): ERR_MMAP_BACKEND_UNAVAILABLE, ENOENT, EEXIST, EISDIR, EACCES,
- *   ENAMETOOLONG, ENODEV, ENOMEM, …
- * @throws {RangeError} ERR_OUT_OF_RANGE: a range past the end of the file without grow, or a size past the
- *   end of a shared memory object
- */
-export const nativeBackend: NativeBackend = {
-  availability() {
-    const { addon, reason } = loadAddon();
-    return { available: addon !== undefined, reason };
-  },
-  openFile(target, options) {
-    return openFile(requireAddon(), target, options);
-  },
-  openShared(name, options) {
-    return openShared(requireAddon(), name, options);
-  },
-  unlinkShared(name) {
-    const addon = requireAddon();
-    try {
-      addon.unlinkShared(name);
-    } catch (error) {
-      throw fromAddon(error, name);
-    }
-  },
-};

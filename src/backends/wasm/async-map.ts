@@ -27,7 +27,7 @@ import { ACCESS } from './abi.js';
 import { AsyncPager } from './async-pager.js';
 import { MOVE_CHUNK, copyIn, copyOut, fillBytes, moveChunks, typedIndex, viewBytes } from './copy.js';
 import { findBackward, findForward, resumeAt } from './search.js';
-import { mapRange } from './pager-core.js';
+import { mapRange } from './pager-options.js';
 
 /** What openAsyncWasmMap() needs besides the options openMap() validates. */
 export interface AsyncOpenOptions extends NormalizedOptions {

@@ -16,13 +16,25 @@ const SMALL_COPY = 32;
 /** move() on a windowed map goes through a buffer of at most this size. */
 export const MOVE_CHUNK = 256 * 1024;
 
+/**
+ * What a pager may add to copyOut(): during a sequential scan, reading missing
+ * whole pages straight into the target, past the frames. Only the synchronous
+ * Pager can (an asynchronous read cannot complete inside copyOut()).
+ */
+export interface DirectRead {
+  /** Whether a read at `offset` continues a sequential scan that readDirect() may serve. */
+  scanning(offset: number): boolean;
+  /** Reads the missing whole pages from `offset` into target from index `from`; returns the bytes read, 0 if none. */
+  readDirect(offset: number, target: Uint8Array, from: number): number;
+}
+
 /** Copies [offset + from, offset + target.length) of the map into target from index `from`; returns the bytes done. */
-export function copyOut(pager: PagerCore, offset: number, target: Uint8Array, from = 0): number {
+export function copyOut(pager: PagerCore & Partial<DirectRead>, offset: number, target: Uint8Array, from = 0): number {
   const total = target.length;
   let done = from;
   while (done < total) {
-    if (pager.scanning(offset + done)) {
-      const direct = pager.readDirect(offset + done, target, done);
+    if (pager.scanning?.(offset + done)) {
+      const direct = pager.readDirect!(offset + done, target, done);
       done += direct;
       if (direct > 0) continue;
     }

@@ -1,5 +1,5 @@
 /**
- * WasmMap: the MemoryMap of API.md over a synchronous PageSource, emulated in
+ * WasmMap: the MemoryMap over a synchronous PageSource, emulated in
  * WebAssembly memory by the pager (pager.ts). MapBase validates every call;
  * this class only adapts its hooks.
  *
@@ -12,14 +12,11 @@
 import type { NormalizedOptions } from '../../args.js';
 import { readOnly } from '../../errors.js';
 import { MapBase } from '../../map/base.js';
-import type { WasmBackend } from '../../platforms/registry.js';
 import type { Lease } from '../../map/stream.js';
 import type { Access, Advice, MapStats, PageSource, Residency } from '../../types.js';
 import { ACCESS } from './abi.js';
-import { openAsyncWasmMap } from './async-map.js';
-import { pagerAvailability } from './module.js';
 import { copyIn, copyOut, fillBytes, moveBytes, typedIndex, viewBytes } from './copy.js';
-import { mapRange } from './pager-core.js';
+import { mapRange } from './pager-options.js';
 import { Pager } from './pager.js';
 import { findBackward, findForward } from './search.js';
 
@@ -141,7 +138,7 @@ export class WasmMap extends MapBase {
  * @throws {MmapError} ERR_MMAP_READ_ONLY, ERR_MMAP_NO_MEMORY, ERR_MMAP_BACKEND_UNAVAILABLE
  * @throws {RangeError} ERR_OUT_OF_RANGE when the range lies past the source's end without grow, or source.size is no size
  */
-function openWasmMap(source: PageSource, options: NormalizedOptions): WasmMap {
+export function openWasmMap(source: PageSource, options: NormalizedOptions): WasmMap {
   const range = mapRange(source, options);
   let sourceSize = range.size;
   if (range.growTo !== undefined && range.growTo > range.size) {
@@ -155,10 +152,3 @@ function openWasmMap(source: PageSource, options: NormalizedOptions): WasmMap {
     throw error;
   }
 }
-
-/** The wasm backend, as entries register it with the platform. */
-export const wasmBackend: WasmBackend = {
-  availability: pagerAvailability,
-  open: openWasmMap,
-  openAsync: openAsyncWasmMap,
-};

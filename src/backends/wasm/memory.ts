@@ -2,7 +2,7 @@
  * MapMemory: the two instances of the pager module that one map runs, and the
  * views over their memories.
  *
- * Isolation (DESIGN.md): a view() aliases WebAssembly memory, and its `.buffer`
+ * Isolation: a view() aliases WebAssembly memory, and its `.buffer`
  * is that whole memory, so a user's stray `new Uint8Array(view.buffer).fill(0)`
  * reaches everything in it. The page table and frame table therefore live in the
  * memory of a second instance (the metadata instance) that no view ever aliases;

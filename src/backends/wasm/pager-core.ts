@@ -9,46 +9,16 @@
  * resumes where it stopped (copy.ts and search.ts walk their ranges
  * that way).
  */
-import { MiB, checkInteger, resolveRange, type MapRange, type NormalizedOptions } from '../../args.js';
-import { closed, noMemory, readOnly } from '../../errors.js';
-import { getModule } from './module.js';
+import { MiB } from '../../args.js';
+import { closed, noMemory } from '../../errors.js';
 import type { Lease } from '../../map/stream.js';
-import type { Access, MapStats } from '../../types.js';
+import type { MapStats } from '../../types.js';
 import { ACCESS, FLAGS, REG_FRAME, type AccessCode, type KernelExports, type PagerExports } from './abi.js';
 import { MapMemory } from './memory.js';
+import type { PagerOptions } from './pager-options.js';
 
 /** A fault reads at most this much at once. */
 export const MAX_FAULT_BYTES = 4 * MiB;
-
-/** What a pager maps: validated options and the range of the source. */
-export interface PagerOptions {
-  access: Access;
-  pageSize: number;
-  maxResident: number;
-  /** Where the map starts in the source, and its length. */
-  offset: number;
-  length: number;
-  /** Bytes of the source (after any grow). */
-  sourceSize: number;
-}
-
-/**
- * Checks a source (synchronous or not) against validated options, and where the
- * map lies in it; nothing is changed yet. 'write' needs source.write, growing
- * needs source.truncate.
- * @throws {MmapError} ERR_MMAP_READ_ONLY, ERR_MMAP_BACKEND_UNAVAILABLE
- * @throws {RangeError} ERR_OUT_OF_RANGE when the range lies past the source's end without grow, or source.size is no size
- */
-export function mapRange(source: { readonly size: number; write?: unknown; truncate?: unknown }, options: NormalizedOptions): MapRange & { size: number } {
-  getModule();
-  if (options.access === 'write' && typeof source.write !== 'function') throw readOnly("access 'write' on a source without write()");
-  const size = checkInteger('source.size', source.size);
-  const range = resolveRange(size, options);
-  if (range.growTo !== undefined && range.growTo > size && typeof source.truncate !== 'function') {
-    throw readOnly('grow on a source without truncate()');
-  }
-  return { ...range, size };
-}
 
 /** How a fault of a page run is to be served (see PagerCore.planFault()). */
 export interface FaultPlan {
@@ -81,12 +51,24 @@ export abstract class PagerCore {
   protected sourceSize: number;
   /** What a change marks: WRITE (dirty), or COPY (pinned) on a 'copy' map. */
   readonly writeAccess: AccessCode;
-  protected readonly counters = { faults: 0, bytesRead: 0, bytesWritten: 0, requests: 0 };
+  /** `reads` counts source reads alone, for a source that counts its own requests. */
+  protected readonly counters = { faults: 0, bytesRead: 0, bytesWritten: 0, requests: 0, reads: 0 };
   private readonly evictionBase: number;
   /** The map plus each stream lease; at 0 the source is closed and the instances pooled. */
   protected refs = 1;
+  /** The last reference is gone: the memory may belong to another map now. */
+  protected released = false;
+  /** The map was garbage-collected without close(): its views may still alias the frames. */
+  protected abandoned = false;
 
-  constructor(options: PagerOptions) {
+  /**
+   * @param maxFaultBytes the most one fault reads at once: a pager whose reads
+   *   each cost a round trip reads more at once
+   */
+  constructor(
+    options: PagerOptions,
+    private readonly maxFaultBytes = MAX_FAULT_BYTES,
+  ) {
     this.pageSize = options.pageSize;
     this.maxResident = options.maxResident;
     this.sourceOffset = options.offset;
@@ -169,9 +151,9 @@ export abstract class PagerCore {
     return { maxCount: Math.min(skipRead ? whole : pages, this.faultCap()), skipRead };
   }
 
-  /** The most pages one fault brings in: 4 MiB, and at most half the frames of a windowed map. */
-  protected faultCap(): number {
-    return Math.max(1, Math.min(MAX_FAULT_BYTES / this.pageSize, this.identity ? Infinity : this.memory.frameCount >> 1));
+  /** The most pages one fault brings in: maxFaultBytes, and at most half the frames of a windowed map. */
+  faultCap(): number {
+    return Math.max(1, Math.min(this.maxFaultBytes / this.pageSize, this.identity ? Infinity : this.memory.frameCount >> 1));
   }
 
   /** The first `filled` bytes of the run are in place: zeroes the rest and makes the pages usable. */
@@ -186,15 +168,6 @@ export abstract class PagerCore {
   /** A fault: 'copy' maps that pinned every frame cannot bring in another page. */
   protected noFrame(): Error {
     return noMemory(`every frame of the ${this.maxResident}-byte budget is pinned by changes of this 'copy' map`);
-  }
-
-  /** Whether a read at `offset` continues a sequential scan that readDirect() may serve (synchronous pagers only). */
-  scanning(_offset: number): boolean {
-    return false;
-  }
-
-  readDirect(_offset: number, _target: Uint8Array, _from: number): number {
-    return 0;
   }
 
   /**
@@ -239,8 +212,7 @@ export abstract class PagerCore {
 
   /** The `size` bytes of scratch that stage a typed access straddling frames that are not adjacent. */
   staging(size: number): Uint8Array {
-    const at = this.memory.dataInstance.layout.typedPointer;
-    return this.memory.heap.subarray(at, at + size);
+    return this.memory.heap.subarray(this.stagingPointer, this.stagingPointer + size);
   }
 
   get stagingPointer(): number {
@@ -248,6 +220,39 @@ export abstract class PagerCore {
   }
 
   // ─── the map as a whole ───
+
+  /**
+   * resize() once changes are written back: every page dropped, the tables laid
+   * out for `newLength`, then `truncate` cuts the source at the map's new end.
+   * A failure restores the old layout (it fits: it did before, and memory only
+   * grew). Views are detached either way, unless the pager was released meanwhile.
+   */
+  protected resetForLength(newLength: number, truncate: (end: number) => void | Promise<void>): void | Promise<void> {
+    this.meta.dropAll();
+    this.allResident = false;
+    const oldLength = this.length;
+    const settle = (failed: boolean, error?: unknown): void => {
+      if (failed && !this.released) this.layOut(oldLength);
+      if (!this.released) this.memory.detachViews();
+      if (failed) throw error;
+      this.length = newLength;
+      this.sourceSize = this.sourceOffset + newLength;
+    };
+    try {
+      this.layOut(newLength);
+      const truncated = truncate(this.sourceOffset + newLength);
+      if (truncated instanceof Promise) return truncated.then(() => settle(false), (error: unknown) => settle(true, error));
+    } catch (error) {
+      return settle(true, error);
+    }
+    settle(false);
+  }
+
+  /** advise('dontneed'): clean pages of [offset, offset + length) are dropped; changed ones stay until written back. */
+  dropClean(offset: number, length: number): void {
+    this.allResident = false;
+    this.meta.dropClean(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
+  }
 
   residentBytes(): number {
     let bytes = this.meta.residentCount() * this.pageSize;
@@ -285,4 +290,10 @@ export abstract class PagerCore {
 
   /** Drops one reference (the map's or a lease's); the last one closes the source. */
   abstract unref(): void;
+
+  /** The map was garbage-collected without close(): its reference goes, and its frames stay with its views. */
+  abandonMap(): void {
+    this.abandoned = true;
+    this.unref();
+  }
 }

@@ -6,19 +6,17 @@
  * (pager-core.ts); copy.ts and search.ts move bytes through it.
  * It outlives its map while a stream holds a lease.
  */
-import { sourceFailed } from '../../errors.js';
 import type { Advice, PageSource } from '../../types.js';
 import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode } from './abi.js';
-import { copyOut, touch } from './copy.js';
-import { MAX_FAULT_BYTES, PagerCore, type PagerOptions } from './pager-core.js';
-
-export type { PagerOptions };
+import { copyOut, touch, type DirectRead } from './copy.js';
+import { MAX_FAULT_BYTES, PagerCore } from './pager-core.js';
+import type { PagerOptions } from './pager-options.js';
+import { SourceFill, SourceWrite } from './source-io.js';
 
 /** One synchronous map's pager; see the file's comment. */
-export class Pager extends PagerCore {
+export class Pager extends PagerCore implements DirectRead {
   private pattern: Advice = 'normal';
   private faultEnd = -1;
-  private abandoned = false;
 
   constructor(
     readonly source: PageSource,
@@ -71,20 +69,13 @@ export class Pager extends PagerCore {
 
   /** Fills `into` from the source at `position`, in as few requests as the source allows; zeroes what it does not have. */
   private readSource(into: Uint8Array, position: number): void {
-    const readable = Math.max(0, Math.min(into.length, this.sourceSize - position));
-    let done = 0;
-    while (done < readable) {
-      const got = this.source.read(done === 0 && readable === into.length ? into : into.subarray(done, readable), position + done);
-      this.counters.requests++;
-      if (!(got > 0)) break;
-      done += got;
-    }
-    this.counters.bytesRead += done;
-    if (done < into.length) into.fill(0, done);
+    const fill = new SourceFill(into, position, this.sourceSize, this.counters);
+    while (fill.pending) fill.got(this.source.read(fill.target, fill.position));
+    fill.finish();
   }
 
   /** Whether a read at `offset` continues a sequential scan of a windowed map, at a page start. */
-  override scanning(offset: number): boolean {
+  scanning(offset: number): boolean {
     if (this.identity || this.pattern === 'random' || offset % this.pageSize !== 0) return false;
     return this.pattern === 'sequential' || offset / this.pageSize === this.faultEnd;
   }
@@ -95,7 +86,7 @@ export class Pager extends PagerCore {
    * recycled at once anyway, and this saves copying them out of frames. They
    * count as faults. Returns the bytes read, 0 if the first page is resident.
    */
-  override readDirect(offset: number, target: Uint8Array, from: number): number {
+  readDirect(offset: number, target: Uint8Array, from: number): number {
     const pageSize = this.pageSize;
     const page = offset / pageSize;
     const want = target.length - from;
@@ -119,14 +110,9 @@ export class Pager extends PagerCore {
     const position = this.sourceOffset + start;
     const bytes = Math.max(0, Math.min(count * this.pageSize, this.length - start, this.sourceSize - position));
     const at = this.memory.frameBase + frame * this.pageSize;
-    let done = 0;
-    while (done < bytes) {
-      const wrote = this.source.write!(this.memory.heap.subarray(at + done, at + bytes), position + done);
-      this.counters.requests++;
-      if (!(wrote > 0)) throw sourceFailed(`the page source wrote nothing at position ${position + done}`, {});
-      done += wrote;
-    }
-    this.counters.bytesWritten += bytes;
+    const write = new SourceWrite(this.memory.heap.subarray(at, at + bytes), position, this.counters);
+    while (write.pending) write.wrote(this.source.write!(write.target, write.position));
+    write.finish();
   }
 
   protected leaseCopy(offset: number, target: Uint8Array): number {
@@ -152,27 +138,12 @@ export class Pager extends PagerCore {
     touch(this, offset, length, access);
   }
 
-  /**
-   * Changes the mapped length: changes reach the source, every page is dropped,
-   * the tables are laid out for the new length (identity or windowed), and views
-   * are detached; then the source is truncated to the map's new end.
-   */
+  /** Changes the mapped length: changes reach the source first; then as PagerCore.resetForLength(). */
   resize(newLength: number): void {
     this.flush(0, this.length);
-    this.meta.dropAll();
-    this.allResident = false;
-    const oldLength = this.length;
-    try {
-      this.layOut(newLength);
-      this.source.truncate!(this.sourceOffset + newLength);
-    } catch (error) {
-      this.layOut(oldLength); // fits: it did before, and memory only grew
-      throw error;
-    } finally {
-      this.memory.detachViews();
-    }
-    this.length = newLength;
-    this.sourceSize = this.sourceOffset + newLength;
+    void this.resetForLength(newLength, (end) => {
+      this.source.truncate!(end);
+    });
   }
 
   advise(advice: Advice, offset: number, length: number): void {
@@ -180,8 +151,7 @@ export class Pager extends PagerCore {
       // prefetch, but never more than half the frames of a windowed map
       this.ensure(offset, this.identity ? length : Math.min(length, (this.memory.frameCount >> 1) * this.pageSize), ACCESS.READ);
     } else if (advice === 'dontneed') {
-      this.allResident = false;
-      this.meta.dropClean(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
+      this.dropClean(offset, length);
     } else {
       this.pattern = advice;
     }
@@ -194,16 +164,11 @@ export class Pager extends PagerCore {
    */
   unref(): void {
     if (--this.refs > 0) return;
+    this.released = true;
     try {
       this.source.close?.();
     } finally {
       this.memory.release(this.pageSize, this.abandoned);
     }
-  }
-
-  /** The map was garbage-collected without close(). */
-  abandonMap(): void {
-    this.abandoned = true;
-    this.unref();
   }
 }

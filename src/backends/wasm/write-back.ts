@@ -6,8 +6,8 @@
  * pages: a fault reads them back from here, not from the source. A failed write
  * keeps its copy (nothing is lost) and is queued again by the next flush.
  */
-import { sourceFailed } from '../../errors.js';
 import type { AsyncPageSource } from '../../types.js';
+import { ignore, SourceWrite } from './source-io.js';
 
 /** A copy of dirty pages [page, page + count), whole pages; `length` bytes of it go to the source. */
 interface WriteBack {
@@ -16,8 +16,6 @@ interface WriteBack {
   bytes: Uint8Array;
   length: number;
 }
-
-const ignore = () => undefined;
 
 export class WriteBackQueue {
   private chain: Promise<void> = Promise.resolve();
@@ -46,6 +44,16 @@ export class WriteBackQueue {
     return queued.bytes.subarray(from, from + this.pageSize);
   }
 
+  /** The pages of [page, page + count) still waiting to be written, by index from `page`: they are newer than the source. */
+  newestOf(page: number, count: number): [number, Uint8Array][] {
+    const newer: [number, Uint8Array][] = [];
+    for (let i = 0; i < count; i++) {
+      const queued = this.newest(page + i);
+      if (queued) newer.push([i, queued]);
+    }
+    return newer;
+  }
+
   /** Queues `bytes` (whole pages from `page` on, `length` of them for the source); resolves once written. */
   queue(page: number, bytes: Uint8Array, length: number): Promise<void> {
     const queued: WriteBack = { page, count: bytes.length / this.pageSize, bytes, length };
@@ -56,19 +64,14 @@ export class WriteBackQueue {
   }
 
   private async write(queued: WriteBack): Promise<void> {
-    const position = this.sourceOffset + queued.page * this.pageSize;
+    const write = new SourceWrite(queued.bytes.subarray(0, queued.length), this.sourceOffset + queued.page * this.pageSize, this.counters);
     try {
-      for (let done = 0; done < queued.length; ) {
-        const wrote = await this.source.write!(queued.bytes.subarray(done, queued.length), position + done);
-        this.counters.requests++;
-        if (!(wrote > 0)) throw sourceFailed(`the page source wrote nothing at position ${position + done}`, {});
-        done += wrote;
-      }
+      while (write.pending) write.wrote(await this.source.write!(write.target, write.position));
     } catch (error) {
       this.failed.add(queued);
       throw error;
     }
-    this.counters.bytesWritten += queued.length;
+    write.finish();
     for (let i = 0; i < queued.count; i++) {
       if (this.unwritten.get(queued.page + i) === queued) this.unwritten.delete(queued.page + i);
     }
