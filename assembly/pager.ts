@@ -11,12 +11,10 @@ import {
   ACCESS_COPY, ACCESS_EXPOSE, ACCESS_WRITE, DIRTY, EXPOSED, LOADING, PINNED, RECYCLED, REF, RESIDENT, USED,
   flagsOf, pageOf, setFlags, setPage,
 } from './frames';
-import { FRAME_BYTES, RECYCLE, RECYCLE_SLOTS, REGS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_BYTES, TABLES, ensureMemory } from './layout';
+import { DEBUG } from './debug';
+import { FRAME_BYTES, RECYCLE, RECYCLE_SLOTS, REGS, REG_COUNT, REG_FRAME, REG_PAGE, REG_SLOTS, RUN_BYTES, TABLES, ensureMemory } from './layout';
 import { EMPTY, hashFind, hashInsert, hashRemove, pageTableBits, pageTableSlots, resetPageTable, slotFrame } from './page-table';
 import { Status } from './status';
-
-@inline const DEBUG: bool = !ASC_NO_ASSERT;
-
 
 let frameCount: u32 = 0;
 let identity: bool = false;
@@ -31,6 +29,8 @@ let recycleCount: u32 = 0;
 let evictions: f64 = 0;
 
 @inline function setReg(index: u32, value: f64): void {
+  if (DEBUG) assert(index < REG_SLOTS);
+  // SAFETY: index < REG_SLOTS (the callers pass REG_* constants), and the REG_SLOTS f64 at REGS end before RECYCLE
   store<f64>(REGS + (index << 3), value);
 }
 
@@ -248,6 +248,7 @@ export function recycle(frame: u32, count: u32): void {
     const flags = flagsOf(frame + i);
     if ((flags & (RESIDENT | DIRTY | EXPOSED | PINNED | LOADING)) == RESIDENT) setFlags(frame + i, (flags & ~REF) | RECYCLED);
   }
+  // SAFETY: recycleTop < RECYCLE_SLOTS (it is kept modulo RECYCLE_SLOTS), and the ring's slots end before TABLES
   store<u32>(RECYCLE + (recycleTop << 2), frame);
   recycleTop = (recycleTop + 1) % RECYCLE_SLOTS;
   if (recycleCount < RECYCLE_SLOTS) recycleCount++;
