@@ -40,10 +40,6 @@ export {
   cleaned,
   /** A run read once, whole, is offered for reuse first. */
   recycle,
-  /** Runs of changed pages in a page range. */
-  collectDirty,
-  /** Runs of frames that held data since init. */
-  collectUsed,
   /** Drops clean pages in a page range. */
   dropClean,
   /** Drops every page. */
@@ -58,13 +54,23 @@ export {
   evictionCount,
   /** A resident page's frame, or MISSING; changes nothing. */
   peek,
+} from './pager';
+
+export {
+  /** Runs of changed pages in a page range. */
+  collectDirty,
+  /** Runs of frames that held data since init. */
+  collectUsed,
+} from './runs';
+
+export {
   /** The tables' consistency (tests). */
   checkInvariants,
   /** A frame's flags (tests). */
   frameFlags,
   /** The page a frame holds (tests). */
   framePage,
-} from './pager';
+} from './invariants';
 
 export {
   /** Makes room for the frames after the scratch; returns the first frame's address, or NO_MEMORY. */
