@@ -225,11 +225,13 @@ export function rfindRun(p: usize, length: u32): i32 {
 }
 
 /**
- * Line scan: writes the offsets (from p) of up to LINES_MAX '\n' bytes in
- * [p, p + length) to LINES and returns how many. The host resumes after the last
- * one; a line that crosses runs simply continues in the next run.
+ * Line scan: writes `base` + the offset (from p) of each of up to LINES_MAX '\n'
+ * bytes in [p, p + length) to LINES, as i32, and returns how many. `base` is
+ * where p lies in the host's chunk, so the host copies the list as it is. A full
+ * list (LINES_MAX) means there may be more: the host resumes after the last one;
+ * a line that crosses runs simply continues in the next run.
  */
-export function scanLines(p: usize, length: u32): u32 {
+export function scanLines(p: usize, length: u32, base: i32): u32 {
   const v = i8x16.splat(0x0a);
   let count: u32 = 0;
   let i: u32 = 0;
@@ -238,8 +240,8 @@ export function scanLines(p: usize, length: u32): u32 {
     let mask = <u32>i8x16.bitmask(i8x16.eq(v128.load(p + i), v));
     while (mask != 0) {
       if (count == LINES_MAX) return count;
-      // SAFETY: count < LINES_MAX, and LINES holds LINES_MAX u32 (initData asserts it ends before FRAMES)
-      store<u32>(LINES + (count << 2), i + ctz(mask));
+      // SAFETY: count < LINES_MAX, and LINES holds LINES_MAX i32 (initData asserts it ends before FRAMES)
+      store<i32>(LINES + (count << 2), base + <i32>(i + ctz(mask)));
       count++;
       mask &= mask - 1;
     }
@@ -249,7 +251,7 @@ export function scanLines(p: usize, length: u32): u32 {
     if (load<u8>(p + i) != 0x0a) continue;
     if (count == LINES_MAX) return count;
     // SAFETY: count < LINES_MAX, as above
-    store<u32>(LINES + (count << 2), i);
+    store<i32>(LINES + (count << 2), base + <i32>i);
     count++;
   }
   return count;

@@ -1,5 +1,5 @@
 /**
- * WasmMap: the MemoryMap of API.md over a synchronous PageSource, emulated in
+ * WasmMap: the public MemoryMap over a synchronous PageSource, emulated in
  * WebAssembly memory by the pager (pager.ts). MapBase validates every call;
  * this class only adapts its hooks.
  *
@@ -19,6 +19,7 @@ import { ACCESS } from './abi.js';
 import { openAsyncWasmMap } from './async-map.js';
 import { pagerAvailability } from './module.js';
 import { copyIn, copyOut, fillBytes, moveBytes, typedIndex, viewBytes } from './copy.js';
+import { copyLines } from './lines.js';
 import { mapRange } from './pager-core.js';
 import { Pager } from './pager.js';
 import { findBackward, findForward } from './search.js';
@@ -54,6 +55,10 @@ export class WasmMap extends MapBase {
 
   protected copyOut(offset: number, target: Uint8Array): void {
     copyOut(this.pager, offset, target);
+  }
+
+  protected override copyLines(offset: number, target: Uint8Array, ends: Int32Array): number {
+    return copyLines(this.pager, offset, target, ends);
   }
 
   protected copyIn(data: Uint8Array, offset: number): void {
