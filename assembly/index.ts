@@ -3,18 +3,17 @@
  * instance (page table, frames, CLOCK: the pager exports) and a data instance
  * (frames and scratch: initData and the kernel exports). See layout.ts.
  */
-import { LINES, LINES_MAX, NEEDLE, NEEDLE_MAX, REGS, TYPED, TYPED_BYTES } from './layout';
+import { LINES, LINES_MAX, NEEDLE, NEEDLE_MAX, REGS, TYPED } from './layout';
 
 export { Status } from './status';
 
 /** Bumped whenever an export, a status or the layout changes; src/backends/wasm/module.ts checks it. */
-export const ABI_VERSION: i32 = 1;
+export const ABI_VERSION: i32 = 2;
 
 /** Address of the registers (f64 each) in the metadata instance. */
 export const REGS_POINTER: usize = REGS;
 /** Data instance scratch: typed-access staging, the needle, the line-end list. */
 export const TYPED_POINTER: usize = TYPED;
-export const TYPED_LENGTH: u32 = TYPED_BYTES;
 export const NEEDLE_POINTER: usize = NEEDLE;
 /** The longest needle a kernel takes at once; longer ones are searched in pieces by the host. */
 export const NEEDLE_CAPACITY: u32 = NEEDLE_MAX;
@@ -40,10 +39,6 @@ export {
   cleaned,
   /** A run read once, whole, is offered for reuse first. */
   recycle,
-  /** Runs of changed pages in a page range. */
-  collectDirty,
-  /** Runs of frames that held data since init. */
-  collectUsed,
   /** Drops clean pages in a page range. */
   dropClean,
   /** Drops every page. */
@@ -58,13 +53,23 @@ export {
   evictionCount,
   /** A resident page's frame, or MISSING; changes nothing. */
   peek,
+} from './pager';
+
+export {
+  /** Runs of changed pages in a page range. */
+  collectDirty,
+  /** Runs of frames that held data since init. */
+  collectUsed,
+} from './runs';
+
+export {
   /** The tables' consistency (tests). */
   checkInvariants,
   /** A frame's flags (tests). */
   frameFlags,
   /** The page a frame holds (tests). */
   framePage,
-} from './pager';
+} from './invariants';
 
 export {
   /** Makes room for the frames after the scratch; returns the first frame's address, or NO_MEMORY. */
@@ -82,6 +87,6 @@ export {
   findRun,
   /** Searches the preceding run; the index counts from the run's start. */
   rfindRun,
-  /** Offsets of '\n' bytes in a range, written to LINES_POINTER. */
+  /** Offsets of '\n' bytes in a range, plus a base, written to LINES_POINTER as i32. */
   scanLines,
 } from './kernels';

@@ -11,9 +11,8 @@
  * for substring searching", the generic SIMD variant).
  */
 import { Status } from './status';
+import { DEBUG } from './debug';
 import { CARRY, LINES, LINES_MAX, NEEDLE } from './layout';
-
-@inline const DEBUG: bool = !ASC_NO_ASSERT;
 
 /** Needle length of the search in progress. */
 let needleLength: u32 = 0;
@@ -22,10 +21,11 @@ let carryLength: u32 = 0;
 
 // ─── primitives ───
 
-/** Whether `length` bytes at `a` and `b` are equal. */
+/** Whether `length` bytes at `a` and `b` are equal (both ranges lie in memory). */
 @inline function same(a: usize, b: usize, length: u32): bool {
   let i: u32 = 0;
   while (i + 16 <= length) {
+    // SAFETY: i + 16 <= length, and [a, a + length) and [b, b + length) are the caller's ranges
     if (v128.any_true(v128.xor(v128.load(a + i), v128.load(b + i)))) return false;
     i += 16;
   }
@@ -41,6 +41,7 @@ export function memchr(p: usize, length: u32, byte: u8): i32 {
   const v = i8x16.splat(byte);
   let i: u32 = 0;
   while (i + 64 <= length) {
+    // SAFETY: i + 64 <= length, so the four loads stay in the caller's range [p, p + length)
     const a = i8x16.eq(v128.load(p + i), v);
     const b = i8x16.eq(v128.load(p + i, 16), v);
     const c = i8x16.eq(v128.load(p + i, 32), v);
@@ -54,6 +55,7 @@ export function memchr(p: usize, length: u32, byte: u8): i32 {
     i += 64;
   }
   while (i + 16 <= length) {
+    // SAFETY: i + 16 <= length
     const mask = i8x16.bitmask(i8x16.eq(v128.load(p + i), v));
     if (mask != 0) return <i32>(i + ctz(mask));
     i += 16;
@@ -68,6 +70,7 @@ export function memrchr(p: usize, length: u32, byte: u8): i32 {
   let end = length;
   while (end >= 64) {
     const at = p + end - 64;
+    // SAFETY: 64 <= end <= length, so [at, at + 64) lies in the caller's range [p, p + length)
     const a = i8x16.eq(v128.load(at), v);
     const b = i8x16.eq(v128.load(at, 16), v);
     const c = i8x16.eq(v128.load(at, 32), v);
@@ -81,6 +84,7 @@ export function memrchr(p: usize, length: u32, byte: u8): i32 {
     end -= 64;
   }
   while (end >= 16) {
+    // SAFETY: 16 <= end <= length
     const mask = i8x16.bitmask(i8x16.eq(v128.load(p + end - 16), v));
     if (mask != 0) return <i32>(end - 16 + 31 - clz(mask));
     end -= 16;
@@ -173,6 +177,7 @@ export function findRun(p: usize, length: u32): i32 {
     const found = search(CARRY, window, NEEDLE, m);
     if (found >= 0) return found;
     if (length < keep) {
+      // SAFETY: keep < window <= CARRY_MAX: the copy stays inside the carry window
       if (window > keep) memory.copy(CARRY, CARRY + window - keep, keep);
       carryLength = min(window, keep);
       return Status.NOT_FOUND;
@@ -181,6 +186,7 @@ export function findRun(p: usize, length: u32): i32 {
   const found = search(p, length, NEEDLE, m);
   if (found >= 0) return <i32>before + found;
   const kept = min(keep, length);
+  // SAFETY: kept <= keep < NEEDLE_MAX <= CARRY_MAX, and kept <= length bytes precede p + length
   memory.copy(CARRY, p + length - kept, kept);
   carryLength = kept;
   if (DEBUG) assert(before == 0 || length >= keep);
@@ -198,6 +204,7 @@ export function rfindRun(p: usize, length: u32): i32 {
   if (carryLength > 0) {
     const take = min(keep, length);
     // window = the run's last `take` bytes, then the carry (the text that follows)
+    // SAFETY: take + carryLength <= 2 × keep <= CARRY_MAX (carryLength <= keep), and take <= length
     memory.copy(CARRY + take, CARRY, carryLength);
     memory.copy(CARRY, p + length - take, take);
     const window = take + carryLength;
@@ -211,25 +218,30 @@ export function rfindRun(p: usize, length: u32): i32 {
   const found = searchLast(p, length, NEEDLE, m);
   if (found >= 0) return found;
   const kept = min(keep, length);
+  // SAFETY: kept <= keep < CARRY_MAX, and kept <= length
   memory.copy(CARRY, p, kept);
   carryLength = kept;
   return Status.NOT_FOUND;
 }
 
 /**
- * Line scan: writes the offsets (from p) of up to LINES_MAX '\n' bytes in
- * [p, p + length) to LINES and returns how many. The host resumes after the last
- * one; a line that crosses runs simply continues in the next run.
+ * Line scan: writes `base` + the offset (from p) of each of up to LINES_MAX '\n'
+ * bytes in [p, p + length) to LINES, as i32, and returns how many. `base` is
+ * where p lies in the host's chunk, so the host copies the list as it is. A full
+ * list (LINES_MAX) means there may be more: the host resumes after the last one;
+ * a line that crosses runs simply continues in the next run.
  */
-export function scanLines(p: usize, length: u32): u32 {
+export function scanLines(p: usize, length: u32, base: i32): u32 {
   const v = i8x16.splat(0x0a);
   let count: u32 = 0;
   let i: u32 = 0;
   while (i + 16 <= length) {
+    // SAFETY: i + 16 <= length
     let mask = <u32>i8x16.bitmask(i8x16.eq(v128.load(p + i), v));
     while (mask != 0) {
       if (count == LINES_MAX) return count;
-      store<u32>(LINES + (count << 2), i + ctz(mask));
+      // SAFETY: count < LINES_MAX, and LINES holds LINES_MAX i32 (initData asserts it ends before FRAMES)
+      store<i32>(LINES + (count << 2), base + <i32>(i + ctz(mask)));
       count++;
       mask &= mask - 1;
     }
@@ -238,7 +250,8 @@ export function scanLines(p: usize, length: u32): u32 {
   for (; i < length; i++) {
     if (load<u8>(p + i) != 0x0a) continue;
     if (count == LINES_MAX) return count;
-    store<u32>(LINES + (count << 2), i);
+    // SAFETY: count < LINES_MAX, as above
+    store<i32>(LINES + (count << 2), base + <i32>i);
     count++;
   }
   return count;

@@ -60,9 +60,8 @@
 @inline export const LINES_MAX: u32 = 4096;
 @inline export const FRAMES: usize = 3 * WASM_PAGE;
 
+import { DEBUG } from './debug';
 import { Status } from './status';
-
-@inline const DEBUG: bool = !ASC_NO_ASSERT;
 
 /** Grows memory to at least `bytes`; false (never a trap) where it cannot. */
 export function ensureMemory(bytes: u64): bool {

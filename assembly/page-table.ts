@@ -4,9 +4,8 @@
  * deletion, with at least twice as many slots as frames, so its size follows
  * the frame budget, never the file's length. Slots hold i32 frame indexes, −1 empty.
  */
+import { DEBUG } from './debug';
 import { pageOf } from './frames';
-
-@inline const DEBUG: bool = !ASC_NO_ASSERT;
 
 export const EMPTY: i32 = -1;
 const GOLDEN: u64 = 0x9e3779b97f4a7c15;

@@ -6,31 +6,37 @@
  * Identity mode: frame i holds page i (no page table, nothing is evicted).
  * Windowed mode: a fixed pool of frames, the hashed page table of
  * page-table.ts, and CLOCK (second chance) eviction.
+ *
+ * This file owns the tables' state and every change of it; runs.ts lists runs
+ * of frames for the host and invariants.ts checks the tables (tests), both by
+ * reading the state exported here.
  */
 import {
   ACCESS_COPY, ACCESS_EXPOSE, ACCESS_WRITE, DIRTY, EXPOSED, LOADING, PINNED, RECYCLED, REF, RESIDENT, USED,
   flagsOf, pageOf, setFlags, setPage,
 } from './frames';
-import { FRAME_BYTES, RECYCLE, RECYCLE_SLOTS, REGS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_BYTES, TABLES, ensureMemory } from './layout';
-import { EMPTY, hashFind, hashInsert, hashRemove, pageTableBits, pageTableSlots, resetPageTable, slotFrame } from './page-table';
+import { DEBUG } from './debug';
+import { FRAME_BYTES, RECYCLE, RECYCLE_SLOTS, REGS, REG_COUNT, REG_FRAME, REG_PAGE, REG_SLOTS, RUN_BYTES, TABLES, ensureMemory } from './layout';
+import { EMPTY, hashFind, hashInsert, hashRemove, pageTableBits, resetPageTable } from './page-table';
 import { Status } from './status';
 
-@inline const DEBUG: bool = !ASC_NO_ASSERT;
-
-
-let frameCount: u32 = 0;
-let identity: bool = false;
+// State of the tables; runs.ts and invariants.ts read it, only this file changes it.
+export let frameCount: u32 = 0;
+export let identity: bool = false;
 /** maxResident / pageSize: what a 'copy' map's pins are measured against. */
 let budgetFrames: u32 = 0;
-let outBase: usize = 0;
+/** Where collect() (runs.ts) writes its runs: frameCount + 1 of them fit. */
+export let outBase: usize = 0;
 let hand: u32 = 0;
-let pinned: u32 = 0;
-let resident: u32 = 0;
+export let pinned: u32 = 0;
+export let resident: u32 = 0;
 let recycleTop: u32 = 0;
 let recycleCount: u32 = 0;
 let evictions: f64 = 0;
 
 @inline function setReg(index: u32, value: f64): void {
+  if (DEBUG) assert(index < REG_SLOTS);
+  // SAFETY: index < REG_SLOTS (the callers pass REG_* constants), and the REG_SLOTS f64 at REGS end before RECYCLE
   store<f64>(REGS + (index << 3), value);
 }
 
@@ -248,63 +254,10 @@ export function recycle(frame: u32, count: u32): void {
     const flags = flagsOf(frame + i);
     if ((flags & (RESIDENT | DIRTY | EXPOSED | PINNED | LOADING)) == RESIDENT) setFlags(frame + i, (flags & ~REF) | RECYCLED);
   }
+  // SAFETY: recycleTop < RECYCLE_SLOTS (it is kept modulo RECYCLE_SLOTS), and the ring's slots end before TABLES
   store<u32>(RECYCLE + (recycleTop << 2), frame);
   recycleTop = (recycleTop + 1) % RECYCLE_SLOTS;
   if (recycleCount < RECYCLE_SLOTS) recycleCount++;
-}
-
-/**
- * Writes runs (frame, count, page) of consecutive frames whose flags have any of
- * `mask` to out; with `byPage` a run's pages are consecutive too. Returns how many.
- */
-function collect(mask: u32, pageFrom: u64, pageTo: u64, byPage: bool): u32 {
-  let runs: u32 = 0;
-  let runFrame: u32 = 0;
-  let runCount: u32 = 0;
-  let runPage: u64 = 0;
-  let first: u32 = 0;
-  let last = frameCount;
-  if (identity) {
-    first = <u32>min(pageFrom, <u64>frameCount);
-    last = <u32>min(pageTo, <u64>frameCount);
-  }
-  for (let frame = first; frame < last; frame++) {
-    const flags = flagsOf(frame);
-    const page = pageOf(frame);
-    const wanted = (flags & mask) != 0 && (flags & LOADING) == 0 && page >= pageFrom && page < pageTo;
-    if (wanted && runCount > 0 && frame == runFrame + runCount && (!byPage || page == runPage + runCount)) {
-      runCount++;
-      continue;
-    }
-    if (runCount > 0) runs = putRun(runs, runFrame, runCount, runPage);
-    runCount = 0;
-    if (wanted) {
-      runFrame = frame;
-      runCount = 1;
-      runPage = page;
-    }
-  }
-  if (runCount > 0) runs = putRun(runs, runFrame, runCount, runPage);
-  return runs;
-}
-
-function putRun(index: u32, frame: u32, count: u32, page: u64): u32 {
-  const at = outBase + <usize>index * RUN_BYTES;
-  // SAFETY: index < frameCount (one run per frame at most); out holds frameCount + 1 runs
-  store<f64>(at, frame);
-  store<f64>(at, count, 8);
-  store<f64>(at, <f64>page, 16);
-  return index + 1;
-}
-
-/** Runs of pages in [pageFrom, pageTo) changed since their last write-back (exposed ones included). */
-export function collectDirty(pageFrom: f64, pageTo: f64): u32 {
-  return collect(DIRTY | EXPOSED, <u64>pageFrom, <u64>pageTo, true);
-}
-
-/** Runs of frames that held data since init (to be zeroed before reuse). */
-export function collectUsed(): u32 {
-  return collect(USED, 0, u64.MAX_VALUE, false);
 }
 
 /** Drops clean, unexposed, unpinned pages of [pageFrom, pageTo); returns how many. */
@@ -367,52 +320,8 @@ export function evictionCount(): f64 {
   return evictions;
 }
 
-/** A frame's flags (tests). */
-export function frameFlags(frame: u32): u32 {
-  return flagsOf(frame);
-}
-
-/** The page a frame holds, as f64 (tests). */
-export function framePage(frame: u32): f64 {
-  return <f64>pageOf(frame);
-}
-
 /** The frame of a resident page (without marking it referenced), or MISSING. */
 export function peek(page: f64): i32 {
   const frame = frameOfPage(<u64>page);
   return frame < 0 ? Status.MISSING : frame;
-}
-
-/** 0 if the tables agree with each other, else CORRUPT. Debug builds also assert. */
-export function checkInvariants(): i32 {
-  let residentSeen: u32 = 0;
-  let pinnedSeen: u32 = 0;
-  for (let frame: u32 = 0; frame < frameCount; frame++) {
-    const flags = flagsOf(frame);
-    if ((flags & PINNED) != 0) pinnedSeen++;
-    if ((flags & RESIDENT) == 0) {
-      if ((flags & ~(USED | RECYCLED)) != 0) return corrupt();
-      continue;
-    }
-    residentSeen++;
-    if (frameOfPage(pageOf(frame)) != <i32>frame) return corrupt();
-    if (identity && pageOf(frame) != <u64>frame) return corrupt();
-  }
-  if (residentSeen != resident || pinnedSeen != pinned) return corrupt();
-  if (!identity) {
-    let entries: u32 = 0;
-    for (let slot: u32 = 0; slot < pageTableSlots(); slot++) {
-      const frame = slotFrame(slot);
-      if (frame == EMPTY) continue;
-      entries++;
-      if (<u32>frame >= frameCount || (flagsOf(<u32>frame) & RESIDENT) == 0) return corrupt();
-    }
-    if (entries != resident) return corrupt();
-  }
-  return 0;
-}
-
-function corrupt(): i32 {
-  if (DEBUG) assert(false, 'pager tables are inconsistent');
-  return Status.CORRUPT;
 }

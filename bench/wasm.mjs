@@ -1,7 +1,7 @@
 // Benchmarks of the wasm pager against fs.readSync and against the native backend.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { NEEDLE, dataFile, interleave, now, nsPerOp as ns, positions, seconds, warm, GiB, MiB } from './lib.mjs';
-import { row } from './native.mjs';
+import { NEEDLE, dataFile, interleave, now, nsPerOp as ns, positions, seconds, textFile, warm, GiB, MiB } from './lib.mjs';
+import { row, warmSeconds } from './native.mjs';
 
 
 export function wasmGroups({ openMap, reps }) {
@@ -104,6 +104,24 @@ export function wasmGroups({ openMap, reps }) {
     },
   });
   rows.push(row('fault (64 KiB page) vs fs.readSync of 64 KiB', r5.fault, r5.fs, 'ns', 'speed ratio', '(no target)', () => true));
+
+  // 6. cursor().lines() over 64 MiB of ~100-byte lines: wasm (identity, and windowed in 8 MiB) vs native
+  const text = textFile(64 * MiB);
+  warm(text);
+  const textMaps = {
+    identity: openMap(text, { backend: 'wasm' }),
+    windowed: openMap(text, { backend: 'wasm', maxResident: 8 * MiB }),
+    native: openMap(text, { backend: 'native' }),
+  };
+  const linesOf = (map) => () => warmSeconds(() => {
+    for (const line of map.cursor().lines()) sink += line.length > 0 ? 1 : 0;
+  });
+  const r6 = interleave(reps, Object.fromEntries(Object.entries(textMaps).map(([name, map]) => [name, linesOf(map)])));
+  rows.push(
+    row('cursor().lines() over 64 MiB text: wasm identity vs native', r6.identity, r6.native, 's', 'speed ratio', '(no target)', () => true),
+    row('cursor().lines() over 64 MiB text: wasm windowed (8 MiB) vs native', r6.windowed, r6.native, 's', 'speed ratio', '(no target)', () => true),
+  );
+  for (const map of Object.values(textMaps)) map.close();
 
   closeSync(fd);
   if (sink === 0.5) console.log('');

@@ -136,17 +136,17 @@ describe('byte kernels (debug build)', () => {
     expect(rfindByRuns(needle, runs, addresses)).toBe(FRAME_BYTES + 5);
   });
 
-  it('the line scan lists every newline, and resumes after a full list', () => {
+  it('the line scan lists every newline plus its base, and resumes after a full list', () => {
     const random = rng(77);
     const text = pattern(60_000, 5).map((b) => (random(9) === 0 ? 0x0a : b === 0x0a ? 0x41 : b));
     heap().set(text, base);
     const found: number[] = [];
     for (let from = 0; from < text.length; ) {
-      const count = k.scanLines(base + from, text.length - from);
-      const ends = new Uint32Array(instance.memory.buffer, instance.layout.linesPointer, count);
-      for (const end of ends) found.push(from + end);
+      const count = k.scanLines(base + from, text.length - from, from);
+      const ends = new Int32Array(instance.memory.buffer, instance.layout.linesPointer, count);
+      found.push(...ends);
       if (count < instance.layout.linesCapacity) break;
-      from += ends[count - 1] + 1;
+      from = ends[count - 1] + 1;
     }
     const expected = [...text.keys()].filter((i) => text[i] === 0x0a);
     expect(expected.length).toBeGreaterThan(instance.layout.linesCapacity);

@@ -5,7 +5,7 @@
  * repeat assembly/status.ts and assembly/index.ts; test/assembly checks they agree.
  */
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /** Negative results of the exports (assembly/status.ts). */
 export const STATUS = {
@@ -76,14 +76,13 @@ export interface KernelExports {
   findBegin(needleLength: number): void;
   findRun(pointer: number, length: number): number;
   rfindRun(pointer: number, length: number): number;
-  scanLines(pointer: number, length: number): number;
+  scanLines(pointer: number, length: number, base: number): number;
 }
 
 /** Addresses and capacities the module reports through its exported globals. */
 export interface PagerLayout {
   regsPointer: number;
   typedPointer: number;
-  typedLength: number;
   needlePointer: number;
   needleCapacity: number;
   linesPointer: number;

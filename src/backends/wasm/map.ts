@@ -16,6 +16,7 @@ import type { Lease } from '../../map/stream.js';
 import type { Access, Advice, MapStats, PageSource, Residency } from '../../types.js';
 import { ACCESS } from './abi.js';
 import { copyIn, copyOut, fillBytes, moveBytes, typedIndex, viewBytes } from './copy.js';
+import { copyLines } from './lines.js';
 import { mapRange } from './pager-options.js';
 import { Pager } from './pager.js';
 import { findBackward, findForward } from './search.js';
@@ -51,6 +52,10 @@ export class WasmMap extends MapBase {
 
   protected copyOut(offset: number, target: Uint8Array): void {
     copyOut(this.pager, offset, target);
+  }
+
+  protected override copyLines(offset: number, target: Uint8Array, ends: Int32Array): number {
+    return copyLines(this.pager, offset, target, ends);
   }
 
   protected copyIn(data: Uint8Array, offset: number): void {

@@ -99,7 +99,6 @@ export function instantiate(compiled: WebAssembly.Module = getModule()): PagerIn
     layout: {
       regsPointer: globalValue(exports, 'REGS_POINTER'),
       typedPointer: globalValue(exports, 'TYPED_POINTER'),
-      typedLength: globalValue(exports, 'TYPED_LENGTH'),
       needlePointer: globalValue(exports, 'NEEDLE_POINTER'),
       needleCapacity: globalValue(exports, 'NEEDLE_CAPACITY'),
       linesPointer: globalValue(exports, 'LINES_POINTER'),
