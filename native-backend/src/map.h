@@ -106,13 +106,6 @@ int mm_map_file(mm_map *map, int fd, mm_access access, uint64_t offset, size_t l
 
 /* Whether the guard caught a touch of the map's current region past the file's end. */
 bool mm_truncated(const mm_map *map);
-/*
- * For maps that kept their descriptor ('write'): whether the file is still as long
- * as the map needs (offset + length). A shorter file marks the region truncated,
- * so a flush never writes (or extends) past what another process cut off.
- */
-bool mm_file_intact(mm_map *map);
-
 /* msync(MS_SYNC) of [offset, offset + length) of the map; the caller checked the range. */
 int mm_flush(const mm_map *map, size_t offset, size_t length);
 /* The same for a raw address range (used by asynchronous flushes). */

@@ -299,14 +299,6 @@ bool mm_truncated(const mm_map *map) {
   return map->region != NULL && atomic_load(&map->region->truncated) != 0;
 }
 
-bool mm_file_intact(mm_map *map) {
-  struct stat st;
-  if (map->fd < 0 || map->region == NULL || fstat(map->fd, &st) != 0) return true;
-  if ((uint64_t)st.st_size >= map->offset + map->length) return true;
-  atomic_store(&map->region->truncated, 1);
-  return false;
-}
-
 void mm_region_ref(mm_region *region) {
   atomic_fetch_add(&region->refs, 1);
 }

@@ -153,7 +153,6 @@ napi_value method_flush(napi_env env, napi_callback_info info) {
   }
   /* Policy repeated as defence in depth (MapBase.flush skips other maps too): only 'write' maps reach the file. */
   if (handle->map.access == MM_WRITE) {
-    if (!check_file(env, &handle->map)) return NULL;
     int err = mm_flush(&handle->map, offset, length);
     if (err != 0) {
       throw_errno(env, err, "msync", NULL);
@@ -180,14 +179,8 @@ napi_value method_flush_async(napi_env env, napi_callback_info info) {
     NAPI_CALL(env, napi_resolve_deferred(env, deferred, nothing));
     return promise;
   }
-  if (!mm_truncated(&handle->map) && mm_file_intact(&handle->map)) {
-    /* SAFETY: offset + length <= map.length, checked above; the job holds the region. */
-    if (!flush_async_start(env, deferred, handle->map.region, handle->map.data + offset, length)) return NULL;
-    return promise;
-  }
-  napi_value error = truncated_error(env);
-  if (error == NULL) return NULL;
-  NAPI_CALL(env, napi_reject_deferred(env, deferred, error));
+  /* SAFETY: offset + length <= map.length, checked above; the job holds the region. */
+  if (!flush_async_start(env, deferred, handle->map.region, handle->map.data + offset, length)) return NULL;
   return promise;
 }
 

@@ -156,21 +156,6 @@ bool check_intact(napi_env env, const mm_map *map) {
   return false;
 }
 
-bool check_file(napi_env env, mm_map *map) {
-  if (!check_intact(env, map)) return false;
-  if (mm_file_intact(map)) return true;
-  throw_code(env, "ERR_MMAP_TRUNCATED", TRUNCATED);
-  return false;
-}
-
-napi_value truncated_error(napi_env env) {
-  napi_value message, code, error;
-  NAPI_CALL(env, napi_create_string_utf8(env, TRUNCATED, NAPI_AUTO_LENGTH, &message));
-  NAPI_CALL(env, napi_create_string_utf8(env, "ERR_MMAP_TRUNCATED", NAPI_AUTO_LENGTH, &code));
-  NAPI_CALL(env, napi_create_error(env, code, message, &error)); /* sets error.code */
-  return error;
-}
-
 napi_value undefined(napi_env env) {
   napi_value result;
   NAPI_CALL(env, napi_get_undefined(env, &result));

@@ -39,10 +39,6 @@ bool check_range(napi_env env, const mm_map *map, size_t offset, size_t length);
  * the one that reads zeros instead of the file's bytes, and its result must not count.
  */
 bool check_intact(napi_env env, const mm_map *map);
-/* For a flush: check_intact(), and the file still covers the map (mm_file_intact). */
-bool check_file(napi_env env, mm_map *map);
-/* The ERR_MMAP_TRUNCATED error as a value, to reject a promise with; NULL if it cannot be built. */
-napi_value truncated_error(napi_env env);
 
 /* Results: NULL with an exception pending if they cannot be made. */
 napi_value undefined(napi_env env);

@@ -37,13 +37,18 @@ export interface Violation {
   reason: string;
 }
 
-const SPECIFIER = /(?:^|[\s;])(?:import|export)\b[^'"`;]*?(?:from\s*)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const SPECIFIERS = [
+  /(?:^|[\s;])(?:import|export)\s[^'"`;]*?\sfrom\s*['"]([^'"]+)['"]/gm, // import x from '…', export { y } from '…'
+  /(?:^|[\s;])import\s*['"]([^'"]+)['"]/gm, // import '…' (for its side effects)
+  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm, // import('…')
+];
 
-/** The specifiers a TS/AssemblyScript/JS source imports (static, re-exports, dynamic). */
+/** The specifiers a TS/AssemblyScript/JS source imports (static, re-exports, dynamic); comments are ignored. */
 export function specifiersOf(source: string): string[] {
-  const found: string[] = [];
-  for (const match of source.matchAll(SPECIFIER)) found.push(match[1] ?? match[2]);
-  return found;
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/^\s*\/\/.*$/gm, ' ');
+  const found: { at: number; specifier: string }[] = [];
+  for (const pattern of SPECIFIERS) for (const match of code.matchAll(pattern)) found.push({ at: match.index, specifier: match[1] });
+  return found.sort((a, b) => a.at - b.at).map((f) => f.specifier);
 }
 
 /** What `specifier`, imported by `file`, names: a root-relative path, or the bare package name. */

@@ -40,8 +40,9 @@ describe('import rules', () => {
     expect(importViolations(files)).toEqual([]);
   });
 
-  test('the scanner finds static, type-only, side-effect, re-export and dynamic imports', () => {
-    const source = "import a from './a.js';\nimport type { B } from './b.js';\nimport './c.js';\nexport * from './d.js';\nexport { e } from './e.js';\nconst f = await import('./f.js');";
+  test('the scanner finds static, type-only, side-effect, re-export and dynamic imports, and none in comments', () => {
+    const source =
+      "import a from './a.js';\nimport type { B } from './b.js';\nimport './c.js';\nexport * from './d.js';\nexport {\n  /** the frame's page */ e,\n} from './e.js';\nconst f = await import('./f.js');\n// import x from './not-code.js';\n/* export { y } from './nor-this.js'; */";
     expect(specifiersOf(source)).toEqual(['./a.js', './b.js', './c.js', './d.js', './e.js', './f.js']);
   });
 });
