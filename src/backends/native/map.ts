@@ -39,7 +39,8 @@ export function callAddon<T>(path: string | undefined, call: () => T): T {
  * once and `stableViews` is always true.
  *
  * Hazard: another process truncating the mapped file makes access past the new
- * end raise SIGBUS, as with every mmap. Where the kernel refuses unreserved
+ * end read zeros (the addon's SIGBUS guard maps zero pages there); only the
+ * addon's own copies, searches and line scans report it (ERR_MMAP_TRUNCATED). Where the kernel refuses unreserved
  * private mappings (`vm.overcommit_memory=2`), a `'read'` map falls back to a
  * shared read-only mapping, and there a store through `view()` faults.
  *
