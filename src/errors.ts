@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'ERR_MMAP_SOURCE_UNSUPPORTED',
   'ERR_MMAP_SOURCE_FAILED',
   'ERR_MMAP_NO_MEMORY',
+  'ERR_MMAP_TRUNCATED',
 ] as const;
 
 export type MmapErrorCode = (typeof ERROR_CODES)[number] | (string & {});
@@ -133,6 +134,16 @@ export function notLoaded(offset: number, length: number): MmapError {
 
 export function noMemory(message: string): MmapError {
   return new MmapError('ERR_MMAP_NO_MEMORY', message);
+}
+
+/** The mapped file shrank under the map (another process or descriptor truncated it). */
+export function truncated(): MmapError {
+  return new MmapError('ERR_MMAP_TRUNCATED', 'The mapped file shrank under the map; open it again');
+}
+
+/** Whether `error` is the library's truncation error (close() swallows it). */
+export function isTruncated(error: unknown): boolean {
+  return error instanceof MmapError && error.code === 'ERR_MMAP_TRUNCATED';
 }
 
 export function sourceChanged(url: string | undefined, detail: string): MmapError {

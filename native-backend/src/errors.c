@@ -50,6 +50,16 @@ void throw_code(napi_env env, const char *code, const char *message) {
   throw_with_code(env, napi_create_error, code, message);
 }
 
+napi_value code_error(napi_env env, const char *code, const char *message) {
+  napi_value error;
+  napi_value code_value = string(env, code);
+  napi_value message_value = string(env, message);
+  if (code_value == NULL || message_value == NULL || napi_create_error(env, code_value, message_value, &error) != napi_ok) {
+    return NULL;
+  }
+  return error;
+}
+
 void throw_range(napi_env env, const char *message) {
   throw_with_code(env, napi_create_range_error, "ERR_OUT_OF_RANGE", message);
 }

@@ -25,6 +25,8 @@
 void throw_napi_failure(napi_env env, napi_status status, const char *call);
 /* An Error with a `code` property, e.g. throw_code(env, "ERR_MMAP_CLOSED", "The map is closed"). */
 void throw_code(napi_env env, const char *code, const char *message);
+/* The same Error as a value (to reject a promise with); NULL if it cannot be built. */
+napi_value code_error(napi_env env, const char *code, const char *message);
 /* A RangeError with code ERR_OUT_OF_RANGE. */
 void throw_range(napi_env env, const char *message);
 /* A TypeError with code ERR_INVALID_ARG_TYPE. */

@@ -106,6 +106,12 @@ int mm_map_file(mm_map *map, int fd, mm_access access, uint64_t offset, size_t l
 
 /* Whether the guard caught a touch of the map's current region past the file's end. */
 bool mm_truncated(const mm_map *map);
+/*
+ * Whether the file still holds the map's bytes up to `end` (fstat; 'write' maps,
+ * which keep their descriptor). Where it does not, marks the region truncated,
+ * as the guard would: a flush is the one call that can notice without a touch.
+ */
+bool mm_file_covers(mm_map *map, size_t end);
 /* msync(MS_SYNC) of [offset, offset + length) of the map; the caller checked the range. */
 int mm_flush(const mm_map *map, size_t offset, size_t length);
 /* The same for a raw address range (used by asynchronous flushes). */

@@ -299,6 +299,15 @@ bool mm_truncated(const mm_map *map) {
   return map->region != NULL && atomic_load(&map->region->truncated) != 0;
 }
 
+bool mm_file_covers(mm_map *map, size_t end) {
+  struct stat st;
+  /* Only 'write' maps keep a descriptor; a failed fstat is no evidence of truncation. */
+  if (map->region == NULL || map->fd < 0 || fstat(map->fd, &st) != 0) return true;
+  if ((uint64_t)st.st_size >= map->offset + end) return true;
+  atomic_store(&map->region->truncated, 1);
+  return false;
+}
+
 void mm_region_ref(mm_region *region) {
   atomic_fetch_add(&region->refs, 1);
 }

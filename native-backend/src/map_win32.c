@@ -108,3 +108,15 @@ void mm_region_retire(mm_region *region) {
 }
 
 #endif /* _WIN32 */
+
+/* Windows refuses to truncate a mapped file, so a map there is never truncated. */
+bool mm_truncated(const mm_map *map) {
+  (void)map;
+  return false;
+}
+
+bool mm_file_covers(mm_map *map, size_t end) {
+  (void)map;
+  (void)end;
+  return true;
+}

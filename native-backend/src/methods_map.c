@@ -158,6 +158,8 @@ napi_value method_flush(napi_env env, napi_callback_info info) {
       throw_errno(env, err, "msync", NULL);
       return NULL;
     }
+    /* What lies inside the file was written; a range the file no longer covers is reported. */
+    if (length > 0 && !mm_file_covers(&handle->map, offset + length)) return throw_truncated(env);
   }
   return undefined(env);
 }
@@ -177,6 +179,12 @@ napi_value method_flush_async(napi_env env, napi_callback_info info) {
   if (handle->map.access != MM_WRITE || handle->map.region == NULL || length == 0) {
     napi_value nothing = undefined(env);
     NAPI_CALL(env, napi_resolve_deferred(env, deferred, nothing));
+    return promise;
+  }
+  if (!mm_file_covers(&handle->map, offset + length)) {
+    napi_value error = truncated_error(env);
+    if (error == NULL) return NULL;
+    NAPI_CALL(env, napi_reject_deferred(env, deferred, error));
     return promise;
   }
   /* SAFETY: offset + length <= map.length, checked above; the job holds the region. */
@@ -200,6 +208,8 @@ napi_value method_resize(napi_env env, napi_callback_info info) {
     throw_code(env, "ERR_MMAP_READ_ONLY", "resize() needs a 'write' map");
     return NULL;
   }
+  /* The file shrank under the map: its picture of the file is gone, and resizing would extend it again. */
+  if (!mm_file_covers(&handle->map, handle->map.length)) return throw_truncated(env);
   mm_region *retired = NULL;
   const char *syscall;
   int err = mm_resize(&handle->map, new_length, &retired, &syscall);

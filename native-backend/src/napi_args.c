@@ -152,8 +152,17 @@ static const char *const TRUNCATED = "The mapped file shrank under the map";
 
 bool check_intact(napi_env env, const mm_map *map) {
   if (!mm_truncated(map)) return true;
-  throw_code(env, "ERR_MMAP_TRUNCATED", TRUNCATED);
+  throw_truncated(env);
   return false;
+}
+
+napi_value throw_truncated(napi_env env) {
+  throw_code(env, "ERR_MMAP_TRUNCATED", TRUNCATED);
+  return NULL;
+}
+
+napi_value truncated_error(napi_env env) {
+  return code_error(env, "ERR_MMAP_TRUNCATED", TRUNCATED);
 }
 
 napi_value undefined(napi_env env) {

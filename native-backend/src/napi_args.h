@@ -39,6 +39,10 @@ bool check_range(napi_env env, const mm_map *map, size_t offset, size_t length);
  * the one that reads zeros instead of the file's bytes, and its result must not count.
  */
 bool check_intact(napi_env env, const mm_map *map);
+/* Throws ERR_MMAP_TRUNCATED; returns NULL, for `return throw_truncated(env);`. */
+napi_value throw_truncated(napi_env env);
+/* The same error as a value, to reject a promise with; NULL if it cannot be built. */
+napi_value truncated_error(napi_env env);
 
 /* Results: NULL with an exception pending if they cannot be made. */
 napi_value undefined(napi_env env);

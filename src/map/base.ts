@@ -7,7 +7,7 @@
 import { optionalOffset } from '../args.js';
 import { advisePlan, checkWritable, fillPlan, movePlan, readIntoPlan, readPlan, resizePlan, searchPlan, spanPlan, typedOffset, writePlan } from './plans.js';
 import { allocForCopy } from '../alloc.js';
-import { invalidArgType } from '../errors.js';
+import { closed, invalidArgType, isTruncated } from '../errors.js';
 import { COPY_LINES, Cursor, scanNewlines } from './cursor.js';
 import { MapReader } from './reader.js';
 import { streamFrom, type Lease } from './stream.js';
@@ -71,28 +71,34 @@ export abstract class MapBase extends MapReader implements MemoryMap {
   read(offset: number, length?: number): Uint8Array {
     this.checkOpen();
     const { start, count } = readPlan(offset, length, this.length);
-    return this.readCopy(start, count);
+    const copy = this.readCopy(start, count);
+    this.checkIntact();
+    return copy;
   }
 
   readInto(target: ArrayBufferView, offset: number): number {
     this.checkOpen();
     const { into, start, count } = readIntoPlan(target, offset, this.length);
     if (count > 0) this.copyOut(start, into);
+    this.checkIntact();
     return count;
   }
 
   protected locateWrite(offset: number, size: number, value: unknown, kind: 'number' | 'bigint'): number {
     checkWritable(this, 'A typed setter');
+    this.checkIntact();
     typedOffset(offset, size, this.length);
     if (typeof value !== kind) throw invalidArgType('value', `of type ${kind}`, value);
     return this.typedIndex(offset, size, true);
   }
 
+  /** Copies staged bytes back; a store past a new end went nowhere, and this reports it. */
   private commitTyped(offset: number, size: number): void {
     if (this.typedPending) {
       this.typedPending = false;
       this.typedCommit(offset, size);
     }
+    this.checkIntact();
   }
 
   setUint8(offset: number, value: number): void {
@@ -150,21 +156,27 @@ export abstract class MapBase extends MapReader implements MemoryMap {
 
   write(data: Uint8Array | string, offset: number): number {
     checkWritable(this, 'write()');
+    this.checkIntact();
     const { bytes, start } = writePlan(data, offset, this.length);
     if (bytes.length > 0) this.copyIn(bytes, start);
+    this.checkIntact();
     return bytes.length;
   }
 
   fill(value: number, offset?: number, length?: number): void {
     checkWritable(this, 'fill()');
+    this.checkIntact();
     const { byte, start, count } = fillPlan(value, offset, length, this.length);
     if (count > 0) this.fillRange(byte, start, count);
+    this.checkIntact();
   }
 
   move(dest: number, src: number, count: number): void {
     checkWritable(this, 'move()');
+    this.checkIntact();
     const { to, from, byteCount } = movePlan(dest, src, count, this.length);
     if (byteCount > 0 && to !== from) this.moveRange(to, from, byteCount);
+    this.checkIntact();
   }
 
   // ─── search ───
@@ -172,19 +184,27 @@ export abstract class MapBase extends MapReader implements MemoryMap {
   find(needle: Needle, start?: number, end?: number): number {
     this.checkOpen();
     const range = searchPlan(needle, start, end, this.length, false);
-    return typeof range === 'number' ? range : this.findRange(range.needle, range.from, range.to);
+    if (typeof range === 'number') return range;
+    const found = this.findRange(range.needle, range.from, range.to);
+    this.checkIntact();
+    return found;
   }
 
   rfind(needle: Needle, start?: number, end?: number): number {
     this.checkOpen();
     const range = searchPlan(needle, start, end, this.length, true);
-    return typeof range === 'number' ? range : this.rfindRange(range.needle, range.from, range.to);
+    if (typeof range === 'number') return range;
+    const found = this.rfindRange(range.needle, range.from, range.to);
+    this.checkIntact();
+    return found;
   }
 
   /** For cursor.lines(): the range is checked by the caller, the open state here. */
   [COPY_LINES](offset: number, target: Uint8Array, ends: Int32Array): number {
     this.checkOpen();
-    return this.copyLines(offset, target, ends);
+    const count = this.copyLines(offset, target, ends);
+    this.checkIntact();
+    return count;
   }
 
   cursor(position?: number): MapCursor {
@@ -223,13 +243,15 @@ export abstract class MapBase extends MapReader implements MemoryMap {
     if (plan.count > 0) this.adviseRange(plan.advice, plan.start, plan.count);
   }
 
+  // stats() and residency() still answer after a truncation: they describe the map, not the file
+
   residency(): Residency {
-    this.checkOpen();
+    if (this.isClosed) throw closed();
     return this.residencyNow();
   }
 
   stats(): MapStats {
-    this.checkOpen();
+    if (this.isClosed) throw closed();
     return this.statsNow();
   }
 
@@ -239,10 +261,20 @@ export abstract class MapBase extends MapReader implements MemoryMap {
     return streamFrom(this.openLease(), start, count);
   }
 
-  /** Flushes a 'write' map, then releases it. A failed flush throws and leaves the map open, so no change is lost silently. */
+  /**
+   * Flushes a 'write' map, then releases it. A failed flush throws and leaves the map
+   * open, so no change is lost silently; a truncation does not: what lies inside the
+   * file's current size was written, and the rest has no file left to go to.
+   */
   close(): void {
     if (this.isClosed) return;
-    if (this.access === 'write' && this.length > 0) this.flushRange(0, this.length);
+    if (this.access === 'write' && this.length > 0) {
+      try {
+        this.flushRange(0, this.length);
+      } catch (error) {
+        if (!isTruncated(error)) throw error;
+      }
+    }
     this.isClosed = true;
     this.release();
   }

@@ -6,6 +6,7 @@ import { MAX_VIEW_LENGTH, WHENCES, checkByte, checkInteger, checkOneOf, clippedL
 import { allocForCopy } from '../alloc.js';
 import { closed, outOfRange } from '../errors.js';
 import { checkWritable } from './plans.js';
+import { CHECK_STATE } from './reader.js';
 import type { Access, MapCursor, MemoryMap, Whence } from '../types.js';
 
 export const NEWLINE = 0x0a;
@@ -19,6 +20,16 @@ export interface CursorMap {
   readonly closed: boolean;
   readonly byteLength: number;
   readonly access: Access;
+}
+
+/**
+ * The map is open and has noticed no truncation: every map a cursor is made by
+ * is a MapReader, whose own check runs; anything else is checked for close only.
+ */
+function checkState(map: CursorMap): void {
+  const check = (map as { [CHECK_STATE]?: () => void })[CHECK_STATE];
+  if (check !== undefined) check.call(map);
+  else if (map.closed) throw closed();
 }
 
 /**
@@ -37,8 +48,9 @@ export class CursorPosition<M extends CursorMap = CursorMap> {
     this.pos = position;
   }
 
+  /** The map is open and has noticed no truncation. */
   protected checkOpen(): void {
-    if (this.map.closed) throw closed();
+    checkState(this.map);
   }
 
   get position(): number {
@@ -177,7 +189,7 @@ export class LineChunks {
    * @throws {MmapError} ERR_MMAP_CLOSED
    */
   next(cursor: CursorPosition): Uint8Array | { start: number; end: number } | undefined {
-    if (cursor.map.closed) throw closed();
+    checkState(cursor.map);
     const start = (this.lineStart = cursor.pos);
     const end = cursor.map.byteLength;
     if (start >= end) return undefined;
@@ -259,7 +271,7 @@ class LineIterator implements IterableIterator<Uint8Array> {
   }
 
   next(): IteratorResult<Uint8Array> {
-    if (this.cursor.map.closed) throw closed();
+    checkState(this.cursor.map);
     const line = this.chunks.following(this.cursor);
     if (line !== undefined) return { done: false, value: line };
     const next = this.chunks.next(this.cursor);

@@ -7,8 +7,11 @@
  */
 import { MAX_VIEW_LENGTH, clippedLength, optionalOffset } from '../args.js';
 import { typedOffset } from './plans.js';
-import { closed, invalidArgType, outOfRange, unstableView } from '../errors.js';
+import { closed, invalidArgType, outOfRange, truncated, unstableView } from '../errors.js';
 import type { Access, BackendName } from '../types.js';
+
+/** Cursors check their map's state through this key: open, and no truncation noticed. */
+export const CHECK_STATE: unique symbol = Symbol('portable-mmap.checkState');
 
 export abstract class MapReader {
   abstract readonly backend: BackendName;
@@ -21,6 +24,14 @@ export abstract class MapReader {
    * and returns the index to use. Backends set it before returning.
    */
   protected typed!: DataView;
+  /**
+   * Word 0 becomes non-zero when the map notices that its file shrank (native:
+   * the addon's SIGBUS guard caught a touch past the new end; wasm: a short
+   * page-in or write-back). Backends point it at their own word; from then on
+   * every call but close(), stats() and residency() throws ERR_MMAP_TRUNCATED.
+   * Reading it is one load, so typed getters check it after every access.
+   */
+  protected truncation: Int32Array = new Int32Array(1);
 
   protected constructor(access: Access, byteLength: number) {
     this.access = access;
@@ -50,8 +61,19 @@ export abstract class MapReader {
     return this.isClosed;
   }
 
+  /** The map is open and has not noticed a truncation. */
   protected checkOpen(): void {
     if (this.isClosed) throw closed();
+    if (this.truncation[0] !== 0) throw truncated();
+  }
+
+  [CHECK_STATE](): void {
+    this.checkOpen();
+  }
+
+  /** After a call touched the map's bytes: that touch may be what revealed a truncation. */
+  protected checkIntact(): void {
+    if (this.truncation[0] !== 0) throw truncated();
   }
 
   // ─── reading ───
@@ -63,56 +85,79 @@ export abstract class MapReader {
     const offset = index < 0 ? this.length + index : index;
     if (offset < 0 || offset >= this.length) return undefined;
     const i = this.typedIndex(offset, 1, false);
-    return this.typed.getUint8(i);
+    const value = this.typed.getUint8(i);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
 
   /** Validates a typed access of `size` bytes at `offset` and returns its index in `this.typed`. */
   protected locate(offset: number, size: number): number {
-    if (this.isClosed) throw closed();
+    if (this.isClosed || this.truncation[0] !== 0) this.checkOpen(); // the state first, then the arguments
     return this.typedIndex(typedOffset(offset, size, this.length), size, false);
   }
 
   getUint8(offset: number): number {
     const i = this.locate(offset, 1);
-    return this.typed.getUint8(i);
+    const value = this.typed.getUint8(i);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
   getInt8(offset: number): number {
     const i = this.locate(offset, 1);
-    return this.typed.getInt8(i);
+    const value = this.typed.getInt8(i);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
   getUint16(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 2);
-    return this.typed.getUint16(i, littleEndian);
+    const value = this.typed.getUint16(i, littleEndian);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
   getInt16(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 2);
-    return this.typed.getInt16(i, littleEndian);
+    const value = this.typed.getInt16(i, littleEndian);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
   getUint32(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 4);
-    return this.typed.getUint32(i, littleEndian);
+    const value = this.typed.getUint32(i, littleEndian);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
   getInt32(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 4);
-    return this.typed.getInt32(i, littleEndian);
+    const value = this.typed.getInt32(i, littleEndian);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
   getFloat32(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 4);
-    return this.typed.getFloat32(i, littleEndian);
+    const value = this.typed.getFloat32(i, littleEndian);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
   getFloat64(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 8);
-    return this.typed.getFloat64(i, littleEndian);
+    const value = this.typed.getFloat64(i, littleEndian);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
   getBigUint64(offset: number, littleEndian?: boolean): bigint {
     const i = this.locate(offset, 8);
-    return this.typed.getBigUint64(i, littleEndian);
+    const value = this.typed.getBigUint64(i, littleEndian);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
   getBigInt64(offset: number, littleEndian?: boolean): bigint {
     const i = this.locate(offset, 8);
-    return this.typed.getBigInt64(i, littleEndian);
+    const value = this.typed.getBigInt64(i, littleEndian);
+    if (this.truncation[0] !== 0) throw truncated();
+    return value;
   }
 
+  /** A view outlives the check: loads through it past a new end read zeros (native), and the next call reports it. */
   view(offset?: number, length?: number): Uint8Array {
     this.checkOpen();
     const start = optionalOffset('offset', offset, this.length, 0);

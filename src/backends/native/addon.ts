@@ -58,6 +58,14 @@ export interface Addon {
   leaseCopy(lease: AddonLease, offset: number, target: Uint8Array): number;
   leaseRelease(lease: AddonLease): void;
   close(handle: AddonHandle): void;
+  /**
+   * A 4-byte buffer over the current region's truncation word (non-zero once the
+   * SIGBUS guard caught a touch past the file's end, or a flush found the file
+   * shorter); undefined for a zero-length map. Detached by close() and resize().
+   */
+  truncationFlag(handle: AddonHandle): ArrayBuffer | undefined;
+  /** Faults the SIGBUS guard caught in this process, in any map (for tests). */
+  guardCaught(): number;
 }
 
 export interface AddonLoad {

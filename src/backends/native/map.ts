@@ -4,7 +4,7 @@
  * the OS; open.ts opens and maps.
  */
 import { allocForCopy, UNINITIALIZED_FROM } from '../../alloc.js';
-import { closed, fromFsError, readOnly } from '../../errors.js';
+import { closed, fromFsError, readOnly, truncated } from '../../errors.js';
 import { MapBase } from '../../map/base.js';
 import type { Lease } from '../../map/stream.js';
 import type { Access, Advice, MapStats, Residency } from '../../types.js';
@@ -21,6 +21,7 @@ function fromAddon(error: unknown, path?: string): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ERR_MMAP_CLOSED') return closed();
   if (code === 'ERR_MMAP_READ_ONLY') return readOnly('This call');
+  if (code === 'ERR_MMAP_TRUNCATED') return truncated();
   return fromFsError(error, path);
 }
 
@@ -38,9 +39,12 @@ export function callAddon<T>(path: string | undefined, call: () => T): T {
  * and `'copy'`, private copy-on-write pages), so other writers' changes show at
  * once and `stableViews` is always true.
  *
- * Hazard: another process truncating the mapped file makes access past the new
- * end read zeros (the addon's SIGBUS guard maps zero pages there); only the
- * addon's own copies, searches and line scans report it (ERR_MMAP_TRUNCATED). Where the kernel refuses unreserved
+ * Truncation: another process shrinking the mapped file makes a touch past the
+ * new end raise SIGBUS; the addon's guard (native-backend/src/sigbus.c) maps zero
+ * pages there and sets the region's truncation word, which `truncation` aliases.
+ * Loads through views then read zeros; every call checks the word after it
+ * touched the map, so a copy that met the zeros throws ERR_MMAP_TRUNCATED
+ * instead of returning them. Where the kernel refuses unreserved
  * private mappings (`vm.overcommit_memory=2`), a `'read'` map falls back to a
  * shared read-only mapping, and there a store through `view()` faults.
  *
@@ -78,12 +82,23 @@ export class NativeMap extends MapBase {
     return true;
   }
 
-  /** Forgets the buffers over the previous mapping (after open and resize); new ones are made on first use. */
+  /**
+   * Forgets the buffers over the previous mapping (after open and resize); new ones
+   * are made on first use. The truncation word is the current region's (a zero-length
+   * map has no region, and nothing to truncate).
+   */
   private attach(): void {
     this.windows = [];
     this.exposed = [];
     this.whole = this.length === 0 ? new Uint8Array(0) : undefined;
     this.typed = EMPTY_VIEW;
+    const flag = this.length === 0 ? undefined : callAddon(this.path, () => this.addon.truncationFlag(this.handle));
+    this.truncation = flag === undefined ? new Int32Array(1) : new Int32Array(flag);
+  }
+
+  /** Addon failures of the hot paths (find, line scans), as the library's errors; no closure per call. */
+  private failed(error: unknown): never {
+    throw fromAddon(error, this.path);
   }
 
   /**
@@ -140,7 +155,7 @@ export class NativeMap extends MapBase {
     if (whole !== undefined && length < UNINITIALIZED_FROM) return whole.slice(offset, offset + length);
     const copy = allocForCopy(length); // every byte is copied in before it is returned
     if (whole !== undefined) copy.set(whole.subarray(offset, offset + length));
-    else if (length > 0) this.addon.copyOut(this.handle, offset, copy);
+    else if (length > 0) this.addonCopyOut(offset, copy);
     return copy;
   }
 
@@ -148,40 +163,60 @@ export class NativeMap extends MapBase {
     this.bytesRead += target.length;
     const whole = this.whole ?? this.wholeBytes();
     if (whole !== undefined) target.set(whole.subarray(offset, offset + target.length));
-    else this.addon.copyOut(this.handle, offset, target);
+    else this.addonCopyOut(offset, target);
+  }
+
+  private addonCopyOut(offset: number, target: Uint8Array): void {
+    try {
+      this.addon.copyOut(this.handle, offset, target);
+    } catch (error) {
+      this.failed(error);
+    }
   }
 
   protected override copyLines(offset: number, target: Uint8Array, ends: Int32Array): number {
     this.bytesRead += target.length;
-    return this.addon.copyLines(this.handle, offset, target, ends);
+    try {
+      return this.addon.copyLines(this.handle, offset, target, ends);
+    } catch (error) {
+      return this.failed(error);
+    }
   }
 
   protected copyIn(data: Uint8Array, offset: number): void {
     this.bytesWritten += data.length;
     const whole = this.whole ?? this.wholeBytes();
     if (whole !== undefined) whole.set(data, offset);
-    else this.addon.copyIn(this.handle, offset, data);
+    else callAddon(this.path, () => this.addon.copyIn(this.handle, offset, data));
   }
 
   protected fillRange(value: number, offset: number, length: number): void {
     this.bytesWritten += length;
     const whole = this.whole ?? this.wholeBytes();
     if (whole !== undefined) whole.fill(value, offset, offset + length);
-    else this.addon.fill(this.handle, value, offset, length);
+    else callAddon(this.path, () => this.addon.fill(this.handle, value, offset, length));
   }
 
   protected moveRange(dest: number, src: number, count: number): void {
     const whole = this.whole ?? this.wholeBytes();
     if (whole !== undefined) whole.copyWithin(dest, src, src + count);
-    else this.addon.move(this.handle, dest, src, count);
+    else callAddon(this.path, () => this.addon.move(this.handle, dest, src, count));
   }
 
   protected findRange(needle: Uint8Array, start: number, end: number): number {
-    return this.addon.find(this.handle, needle, start, end);
+    try {
+      return this.addon.find(this.handle, needle, start, end);
+    } catch (error) {
+      return this.failed(error);
+    }
   }
 
   protected rfindRange(needle: Uint8Array, start: number, end: number): number {
-    return this.addon.rfind(this.handle, needle, start, end);
+    try {
+      return this.addon.rfind(this.handle, needle, start, end);
+    } catch (error) {
+      return this.failed(error);
+    }
   }
 
   protected flushRange(offset: number, length: number): void {
@@ -216,14 +251,16 @@ export class NativeMap extends MapBase {
   protected openLease(): Lease {
     const addon = this.addon;
     const lease = addon.lease(this.handle);
+    const path = this.path;
     return {
-      copyOut: (offset, target) => addon.leaseCopy(lease, offset, target),
+      copyOut: (offset, target) => callAddon(path, () => addon.leaseCopy(lease, offset, target)),
       release: () => addon.leaseRelease(lease),
     };
   }
 
   protected release(): void {
     this.addon.close(this.handle);
+    this.truncation = new Int32Array(1); // the region's word went with its buffers
     this.whole = undefined;
     this.windows = [];
     this.exposed = [];

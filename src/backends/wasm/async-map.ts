@@ -18,7 +18,7 @@
 import { optionalOffset, type NormalizedOptions } from '../../args.js';
 import { advisePlan, checkWritable, fillPlan, loadPlan, movePlan, readIntoPlan, readPlan, resizePlan, searchPlan, spanPlan, writePlan } from '../../map/plans.js';
 import { AsyncCursor } from '../../map/async-cursor.js';
-import { aborted, closed, notLoaded, readOnly } from '../../errors.js';
+import { aborted, closed, isTruncated, notLoaded, readOnly } from '../../errors.js';
 import { ASYNC_DISPOSE } from '../../map/base.js';
 import { MapReader } from '../../map/reader.js';
 import { streamFrom } from '../../map/stream.js';
@@ -60,6 +60,7 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
   constructor(pager: AsyncPager, access: Access, signal?: AbortSignal) {
     super(access, pager.length);
     this.pager = pager;
+    this.truncation = pager.truncation;
     this.signal = signal;
     finalizer?.register(this, pager, this);
   }
@@ -84,7 +85,7 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
   // ─── calls ───
 
   private checkLive(): void {
-    if (this.isClosed) throw closed();
+    this.checkOpen();
     if (this.signal?.aborted) throw aborted(this.signal.reason);
   }
 
@@ -230,13 +231,15 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
     else this.load(start, this.pager.identity ? count : Math.min(count, (this.pager.memory.frameCount >> 1) * this.pager.pageSize)).catch(() => undefined);
   }
 
+  // stats() and residency() still answer after a truncation: they describe the map, not the source
+
   residency(): Residency {
-    this.checkOpen();
+    if (this.isClosed) throw closed();
     return { residentBytes: this.pager.residentBytes(), mappedBytes: this.length };
   }
 
   stats(): MapStats {
-    this.checkOpen();
+    if (this.isClosed) throw closed();
     return this.pager.stats();
   }
 
@@ -260,7 +263,13 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
   private async closeNow(): Promise<void> {
     if (this.isClosed) return;
     await this.pager.gate.settled();
-    if (this.access === 'write' && this.length > 0 && !this.isClosed) await this.pager.flush(0, this.length);
+    if (this.access === 'write' && this.length > 0 && !this.isClosed) {
+      try {
+        await this.pager.flush(0, this.length);
+      } catch (error) {
+        if (!isTruncated(error)) throw error; // what lay past the source's new end has nowhere to go
+      }
+    }
     if (this.isClosed) return;
     this.isClosed = true;
     finalizer?.unregister(this);

@@ -62,6 +62,7 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
       readsIntoFrames,
       isReleased: () => this.released,
       complete: (frame, count) => this.completePages(frame, count, count * pageSize),
+      noticeTruncation: () => this.noticeTruncation(),
     });
     this.windows = new ReadAheadWindows(this, this.pageSize, this.maxResident, Math.ceil(this.length / this.pageSize));
   }

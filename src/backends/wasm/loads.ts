@@ -40,6 +40,8 @@ export interface LoadHost {
   isReleased(): boolean;
   /** Pages of `count` frames from `frame` on hold their bytes: make them usable. */
   complete(frame: number, count: number): void;
+  /** The source ended before the bytes it had when mapped: marks the map truncated; returns the error. */
+  noticeTruncation(): Error;
 }
 
 /** The reads under way and the spare read buffers of one pager; see the file's comment. */
@@ -117,11 +119,16 @@ export class Loads {
     return load.done;
   }
 
-  /** Fills `into` from the source at `position`; a source may return fewer bytes than asked. */
+  /**
+   * Fills `into` from the source at `position`; a source may return fewer bytes than
+   * asked per read, but `into` holds only bytes the source had when mapped.
+   * @throws {MmapError} ERR_MMAP_TRUNCATED when the source ends before `into` is full
+   */
   private async read(into: Uint8Array, position: number): Promise<void> {
     const fill = new SourceFill(into, position, Infinity, this.host.counters);
     while (fill.pending) fill.got(await this.host.source.read(fill.target, fill.position));
     fill.finish();
+    if (fill.short) throw this.host.noticeTruncation();
   }
 
   /** A buffer of its own for a read (see the file's comment): the smallest spare one that fits, or a new one. */

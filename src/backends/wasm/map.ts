@@ -43,6 +43,7 @@ export class WasmMap extends MapBase {
   constructor(pager: Pager, access: Access) {
     super(access, pager.length);
     this.pager = pager;
+    this.truncation = pager.truncation;
     finalizer?.register(this, pager, this);
   }
 

@@ -10,7 +10,7 @@
  * that way).
  */
 import { MiB } from '../../args.js';
-import { closed, noMemory } from '../../errors.js';
+import { closed, noMemory, truncated, type MmapError } from '../../errors.js';
 import type { Lease } from '../../map/stream.js';
 import type { MapStats } from '../../types.js';
 import { ACCESS, FLAGS, REG_FRAME, type AccessCode, type KernelExports, type PagerExports } from './abi.js';
@@ -60,6 +60,12 @@ export abstract class PagerCore {
   protected released = false;
   /** The map was garbage-collected without close(): its views may still alias the frames. */
   protected abandoned = false;
+  /**
+   * Word 0 becomes 1 once the pager noticed that the source shrank: a page-in
+   * that got fewer bytes than the source had when the map was made, or a
+   * write-back that found the source shorter. The map aliases this word.
+   */
+  readonly truncation = new Int32Array(1);
 
   /**
    * @param maxFaultBytes the most one fault reads at once: a pager whose reads
@@ -163,6 +169,12 @@ export abstract class PagerCore {
     this.meta.complete(frame, count);
     this.counters.faults += count;
     this.allResident = this.identity && this.meta.residentCount() === this.memory.frameCount;
+  }
+
+  /** Marks the map truncated; returns the error to throw. */
+  noticeTruncation(): MmapError {
+    this.truncation[0] = 1;
+    return truncated();
   }
 
   /** A fault: 'copy' maps that pinned every frame cannot bring in another page. */

@@ -53,8 +53,9 @@ export class Pager extends PagerCore implements DirectRead {
       if (count !== STATUS.WRITE_BACK) throw this.noFrame();
       const frame = this.memory.regs[REG_FRAME];
       const runCount = this.memory.regs[REG_COUNT];
-      this.writeRun(frame, runCount, this.memory.regs[REG_PAGE]);
+      const whole = this.writeRun(frame, runCount, this.memory.regs[REG_PAGE], this.currentSize());
       this.meta.cleaned(frame, runCount);
+      if (!whole) throw this.noticeTruncation();
     }
   }
 
@@ -67,11 +68,16 @@ export class Pager extends PagerCore implements DirectRead {
     return bytes;
   }
 
-  /** Fills `into` from the source at `position`, in as few requests as the source allows; zeroes what it does not have. */
+  /**
+   * Fills `into` from the source at `position`, in as few requests as the source
+   * allows; zeroes what lies past the source's end.
+   * @throws {MmapError} ERR_MMAP_TRUNCATED when the source ended before the bytes it had when mapped
+   */
   private readSource(into: Uint8Array, position: number): void {
     const fill = new SourceFill(into, position, this.sourceSize, this.counters);
     while (fill.pending) fill.got(this.source.read(fill.target, fill.position));
     fill.finish();
+    if (fill.short) throw this.noticeTruncation();
   }
 
   /** Whether a read at `offset` continues a sequential scan of a windowed map, at a page start. */
@@ -104,15 +110,31 @@ export class Pager extends PagerCore implements DirectRead {
 
   // ─── write-back ───
 
-  /** Writes `count` frames from `frame` on, holding pages from `page` on, to the source (clipped at the map's and the source's end). */
-  private writeRun(frame: number, count: number, page: number): void {
+  /**
+   * The source's size now, checked before a write-back (fstat for a file): a source
+   * that shrank since the map was made must not be extended again by it.
+   */
+  private currentSize(): number {
+    const size = this.source.size;
+    return Number.isSafeInteger(size) && size >= 0 ? size : Infinity;
+  }
+
+  /**
+   * Writes `count` frames from `frame` on, holding pages from `page` on, to the
+   * source, clipped at the map's end, the source's size when mapped, and `size`,
+   * its size now. Returns false when that last clip dropped bytes: the source
+   * shrank, and what the map held past its new end has nowhere to go.
+   */
+  private writeRun(frame: number, count: number, page: number, size: number): boolean {
     const start = page * this.pageSize;
     const position = this.sourceOffset + start;
     const bytes = Math.max(0, Math.min(count * this.pageSize, this.length - start, this.sourceSize - position));
+    const inside = Math.max(0, Math.min(bytes, size - position));
     const at = this.memory.frameBase + frame * this.pageSize;
-    const write = new SourceWrite(this.memory.heap.subarray(at, at + bytes), position, this.counters);
+    const write = new SourceWrite(this.memory.heap.subarray(at, at + inside), position, this.counters);
     while (write.pending) write.wrote(this.source.write!(write.target, write.position));
     write.finish();
+    return inside === bytes;
   }
 
   protected leaseCopy(offset: number, target: Uint8Array): number {
@@ -120,15 +142,23 @@ export class Pager extends PagerCore implements DirectRead {
     return target.length;
   }
 
-  /** Writes the changed pages of [offset, offset + length) back (adjacent ones in one request), then syncs the source. */
+  /**
+   * Writes the changed pages of [offset, offset + length) back (adjacent ones in
+   * one request), clipped at the source's current size, then syncs the source.
+   * @throws {MmapError} ERR_MMAP_TRUNCATED after the sync when the source no longer
+   *   holds all of the range (as a native flush reports it)
+   */
   flush(offset: number, length: number): void {
     const runs = this.meta.collectDirty(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
+    const size = this.currentSize();
     const out = this.memory.out;
+    let whole = size >= this.sourceOffset + offset + length;
     for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) {
-      this.writeRun(out[i], out[i + 1], out[i + 2]);
+      whole = this.writeRun(out[i], out[i + 1], out[i + 2], size) && whole;
       this.meta.cleaned(out[i], out[i + 1]);
     }
     this.source.sync?.();
+    if (!whole) throw this.noticeTruncation();
   }
 
   // ─── the map as a whole ───

@@ -65,6 +65,14 @@ export class SourceFill {
     else this.ended = true;
   }
 
+  /**
+   * The source ended before the bytes it had when the map was made: it shrank
+   * (another process truncated the file). Meaningful once no read is pending.
+   */
+  get short(): boolean {
+    return this.done < this.readable;
+  }
+
   /** Counts the bytes read and zeroes the rest of `into`. */
   finish(): void {
     this.counters.bytesRead += this.done;
