@@ -302,9 +302,10 @@ bool mm_truncated(const mm_map *map) {
 bool mm_file_covers(mm_map *map, size_t end) {
   struct stat st;
   /* Only 'write' maps keep a descriptor; a failed fstat is no evidence of truncation. */
-  if (map->region == NULL || map->fd < 0 || fstat(map->fd, &st) != 0) return true;
+  if (map->fd < 0 || fstat(map->fd, &st) != 0) return true;
   if ((uint64_t)st.st_size >= map->offset + end) return true;
-  atomic_store(&map->region->truncated, 1);
+  /* A zero-length map has no region: its caller keeps the mark (NativeMap's own word). */
+  if (map->region != NULL) atomic_store(&map->region->truncated, 1);
   return false;
 }
 

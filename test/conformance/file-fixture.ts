@@ -32,6 +32,7 @@ export function makeFileFixture(openMap: OpenMap, name: string, base: MapOptions
           return map;
         },
         contents: () => new Uint8Array(readFileSync(path)),
+        path,
       };
     },
     cleanup() {

@@ -15,6 +15,8 @@ export interface Storage {
   open(options?: MapOptions): MemoryMap;
   /** The bytes the storage holds now (what reached the file). */
   contents(): Uint8Array;
+  /** The file's path, where the storage is a file (the model test truncates it from another process). */
+  readonly path?: string;
 }
 
 /** What a fixture can do, declared with it, so a runner knows which cases apply before any runs. */

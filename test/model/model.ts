@@ -8,6 +8,8 @@
 import fc from 'fast-check';
 import type { Fixture } from '../conformance/harness.js';
 import type { Access, MemoryMap } from '../../src/types.js';
+import { CLOSED, OUT, READ_ONLY, TRUNCATED, TYPE, outcome, sameOutcome, type Outcome } from './outcomes.js';
+import { cutUnderWriteMap, judge, sameFile, Truncate, type Truncation } from './truncation.js';
 
 /** An argument as drawn: a fraction of the current valid range, or a raw (usually invalid) value. */
 type Pos = { frac: number } | { raw: unknown };
@@ -19,18 +21,12 @@ export interface Model {
   offset: number;
   access: Access;
   closed: boolean;
+  trunc: Truncation;
 }
 
 interface Real {
   map: MemoryMap;
 }
-
-type Outcome = { ok: unknown } | { code: string };
-
-const OUT = { code: 'ERR_OUT_OF_RANGE' };
-const TYPE = { code: 'ERR_INVALID_ARG_TYPE' };
-const CLOSED = { code: 'ERR_MMAP_CLOSED' };
-const READ_ONLY = { code: 'ERR_MMAP_READ_ONLY' };
 
 const posArb: fc.Arbitrary<Pos> = fc.oneof(
   { weight: 12, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }).map((frac) => ({ frac })) },
@@ -48,37 +44,6 @@ function intError(value: unknown, min: number, max: number): Outcome | undefined
   if (typeof value !== 'number') return TYPE;
   if (!Number.isInteger(value) || value < min || value > max) return OUT;
   return undefined;
-}
-
-function outcome(fn: () => unknown): Outcome {
-  try {
-    return { ok: fn() };
-  } catch (error) {
-    return { code: String((error as { code?: unknown }).code ?? (error as Error).message) };
-  }
-}
-
-function sameOutcome(real: Outcome, expected: Outcome, what: string): void {
-  const show = (o: Outcome) => ('code' in o ? `throws ${o.code}` : `returns ${format(o.ok)}`);
-  const equal =
-    'code' in real || 'code' in expected
-      ? 'code' in real && 'code' in expected && real.code === expected.code
-      : sameValue(real.ok, expected.ok);
-  if (!equal) throw new Error(`${what}: expected ${show(expected)}, got ${show(real)}`);
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Uint8Array || b instanceof Uint8Array) {
-    const x = a as Uint8Array;
-    const y = b as Uint8Array;
-    return x.length === y.length && x.every((v, i) => v === y[i]);
-  }
-  return Object.is(a, b);
-}
-
-function format(v: unknown): string {
-  if (v instanceof Uint8Array) return `bytes(${v.length})[${Array.from(v.subarray(0, 12)).join(',')}${v.length > 12 ? ',…' : ''}]`;
-  return typeof v === 'bigint' ? `${v}n` : String(v);
 }
 
 /** A copy-on-write wasm map may refuse a change past its page budget; allowed only there. */
@@ -119,7 +84,9 @@ class Read extends Command {
       const end = length === undefined ? m.bytes.length : Math.min(m.bytes.length, start + (length as number));
       return { ok: m.bytes.slice(start, end) };
     })();
-    sameOutcome(outcome(() => r.map.read(offset as number, length as number)), expected, this.toString());
+    const real = outcome(() => r.map.read(offset as number, length as number));
+    const bytes = 'ok' in expected ? (expected.ok as Uint8Array).length : 0;
+    judge(m, r.map, real, expected, this.toString(), false, [offset as number, (offset as number) + bytes]);
   }
   toString() {
     return `read(${JSON.stringify(this.at)}, ${JSON.stringify(this.length)})`;
@@ -147,7 +114,7 @@ class ReadInto extends Command {
       r.map.readInto(target, offset as number);
       return target;
     });
-    sameOutcome(real, expected, this.toString());
+    judge(m, r.map, real, expected, this.toString(), false, [offset as number, Math.min(m.bytes.length, (offset as number) + this.size)]);
   }
   toString() {
     return `readInto(${this.size}, ${JSON.stringify(this.at)})`;
@@ -170,8 +137,8 @@ class Write extends Command {
     })();
     const real = outcome(() => r.map.write(this.data, offset as number));
     if (budgetRefusal(real, r, m)) return;
-    sameOutcome(real, expected, this.toString());
-    if ('ok' in expected) m.bytes.set(this.data, offset as number);
+    const span: [number, number] = [offset as number, (offset as number) + this.data.length];
+    if (judge(m, r.map, real, expected, this.toString(), true, span)) m.bytes.set(this.data, offset as number);
   }
   toString() {
     return `write(bytes(${this.data.length}), ${JSON.stringify(this.at)})`;
@@ -203,8 +170,8 @@ class Fill extends Command {
     })();
     const real = outcome(() => r.map.fill(this.value, offset as number, length as number));
     if (budgetRefusal(real, r, m)) return;
-    sameOutcome(real, expected, this.toString());
-    if ('ok' in expected) m.bytes.fill(this.value, start, length === undefined ? m.bytes.length : start + (length as number));
+    const end = length === undefined ? m.bytes.length : start + (length as number);
+    if (judge(m, r.map, real, expected, this.toString(), true, [start, end])) m.bytes.fill(this.value, start, end);
   }
   toString() {
     return `fill(${this.value}, ${JSON.stringify(this.at)}, ${JSON.stringify(this.length)})`;
@@ -229,8 +196,11 @@ class Move extends Command {
     })();
     const real = outcome(() => r.map.move(dest as number, src as number, count as number));
     if (budgetRefusal(real, r, m)) return;
-    sameOutcome(real, expected, this.toString());
-    if ('ok' in expected) m.bytes.copyWithin(dest as number, src as number, (src as number) + (count as number));
+    // a move touches both ranges; the span from the first to the end of the last covers them
+    const span: [number, number] = [Math.min(dest as number, src as number), far + (count as number)];
+    if (judge(m, r.map, real, expected, this.toString(), true, span)) {
+      m.bytes.copyWithin(dest as number, src as number, (src as number) + (count as number));
+    }
   }
   toString() {
     return `move(${JSON.stringify(this.dest)}, ${JSON.stringify(this.src)}, ${JSON.stringify(this.count)})`;
@@ -278,7 +248,8 @@ class Find extends Command {
     })();
     const call = () =>
       this.reverse ? r.map.rfind(needle, start as number, end as number) : r.map.find(needle, start as number, end as number);
-    sameOutcome(outcome(call), expected, this.toString());
+    const span: [number, number] = [(start as number | undefined) ?? 0, (end as number | undefined) ?? m.bytes.length];
+    judge(m, r.map, outcome(call), expected, this.toString(), false, span);
   }
   toString() {
     return `${this.reverse ? 'rfind' : 'find'}(needle@${this.needleFrom.toFixed(3)}/${this.needleLength}, ${JSON.stringify(this.start)}, ${JSON.stringify(this.end)})`;
@@ -307,8 +278,8 @@ class TypedAccess extends Command {
       this.set ? map[`set${name}`](offset, value, this.littleEndian) : map[`get${name}`](offset, this.littleEndian),
     );
     if (budgetRefusal(real, r, m)) return;
-    sameOutcome(real, expected, this.toString());
-    if (this.set && 'ok' in expected) {
+    const applied = judge(m, r.map, real, expected, this.toString(), this.set, [offset as number, (offset as number) + this.size]);
+    if (this.set && applied) {
       const dv = new DataView(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
       (dv as never as Record<string, (o: number, v: unknown, le: boolean) => void>)[`set${name}`](offset as number, value, this.littleEndian);
     }
@@ -321,7 +292,8 @@ class TypedAccess extends Command {
 /** The file as the map leaves it: the flushed file with the map's bytes over their range. */
 function fileWithMap(m: Model): Uint8Array {
   const file = m.file.slice();
-  file.set(m.bytes.subarray(0, Math.max(0, Math.min(m.bytes.length, file.length - m.offset))), m.offset);
+  // a file cut before the map's start keeps none of the map's bytes
+  if (file.length > m.offset) file.set(m.bytes.subarray(0, Math.min(m.bytes.length, file.length - m.offset)), m.offset);
   return file;
 }
 
@@ -340,7 +312,10 @@ class Advise extends Command {
         (length === undefined ? undefined : intError(length, 0, Number.MAX_SAFE_INTEGER));
       return bad ?? { ok: undefined };
     })();
-    sameOutcome(outcome(() => r.map.advise(this.advice as never, offset as number, length as number)), expected, this.toString());
+    const real = outcome(() => r.map.advise(this.advice as never, offset as number, length as number));
+    const start = (offset as number | undefined) ?? 0;
+    const end = length === undefined ? m.bytes.length : Math.min(m.bytes.length, start + (length as number));
+    judge(m, r.map, real, expected, this.toString(), false, [start, end]);
   }
   toString() {
     return `advise('${this.advice}', ${JSON.stringify(this.at)}, ${JSON.stringify(this.length)})`;
@@ -349,8 +324,12 @@ class Advise extends Command {
 
 class Flush extends Command {
   run(m: Model, r: Real) {
-    sameOutcome(outcome(() => r.map.flush()), m.closed ? CLOSED : { ok: undefined }, 'flush()');
-    if (!m.closed && m.access === 'write') m.file = fileWithMap(m);
+    // a 'write' map checks the file's size: one cut short under it fails the flush, which notices
+    const cut = cutUnderWriteMap(m) && m.bytes.length > 0 && !m.trunc.noticed;
+    const expected = m.closed ? CLOSED : cut ? TRUNCATED : { ok: undefined };
+    const applied = judge(m, r.map, outcome(() => r.map.flush()), expected, 'flush()', false);
+    if (cut) m.trunc.noticed = true;
+    if (applied && m.access === 'write') m.file = fileWithMap(m);
   }
   toString() {
     return 'flush()';
@@ -368,8 +347,11 @@ class Resize extends Command {
       if (m.access !== 'write') return READ_ONLY;
       return intError(n, 0, Number.MAX_SAFE_INTEGER) ?? { ok: undefined };
     })();
-    sameOutcome(outcome(() => r.map.resize(n as number)), expected, this.toString());
-    if ('ok' in expected && n !== m.bytes.length) {
+    // resizing a file cut short under the map would extend it again: refused, and noticed
+    const cut = 'ok' in expected && n !== m.bytes.length && cutUnderWriteMap(m) && !m.trunc.noticed;
+    const applied = judge(m, r.map, outcome(() => r.map.resize(n as number)), cut ? TRUNCATED : expected, this.toString(), false);
+    if (cut) m.trunc.noticed = true;
+    if (applied && n !== m.bytes.length) {
       // The file is cut or extended to offset + n; the map then shows the file from offset.
       const file = fileWithMap(m);
       const next = new Uint8Array(m.offset + (n as number));
@@ -449,6 +431,7 @@ export const commandArbs: fc.Arbitrary<fc.Command<Model, Real>>[] = [
     weighted(4, fc.constant(new Flush())),
     weighted(3, posArb.map((p) => new Resize(p))),
     weighted(1, fc.constant(new Close())),
+    weighted(1, fc.double({ min: 0, max: 1, noNaN: true }).map((frac) => new Truncate(frac))),
   ),
 ];
 
@@ -474,12 +457,13 @@ export function modelProperty(fixture: Fixture) {
       const storage = fixture.storage(initial);
       const offset = Math.floor(offsetFrac * offsetFrac * initial.length);
       const map = storage.open({ access, offset });
-      const model: Model = { bytes: initial.slice(offset), file: initial.slice(), offset, access, closed: false };
+      const trunc: Truncation = { path: storage.path, noticed: false, unsure: [] };
+      const model: Model = { bytes: initial.slice(offset), file: initial.slice(), offset, access, closed: false, trunc };
       try {
         fc.modelRun(() => ({ model, real: { map } }), commands);
         map.close();
         if (model.access === 'write' && !model.closed) model.file = fileWithMap(model);
-        sameOutcome({ ok: storage.contents() }, { ok: model.file }, 'the file after close');
+        sameFile(storage.contents(), model.file, model.trunc.unsure);
       } finally {
         map.close();
       }

@@ -4,7 +4,7 @@
  * the OS; open.ts opens and maps.
  */
 import { allocForCopy, UNINITIALIZED_FROM } from '../../alloc.js';
-import { closed, fromFsError, readOnly, truncated } from '../../errors.js';
+import { closed, fromFsError, isTruncated, readOnly, truncated } from '../../errors.js';
 import { MapBase } from '../../map/base.js';
 import type { Lease } from '../../map/stream.js';
 import type { Access, Advice, MapStats, Residency } from '../../types.js';
@@ -230,7 +230,13 @@ export class NativeMap extends MapBase {
   }
 
   protected resizeTo(newLength: number): void {
-    callAddon(this.path, () => this.addon.resize(this.handle, newLength));
+    try {
+      this.addon.resize(this.handle, newLength);
+    } catch (error) {
+      const failure = fromAddon(error, this.path);
+      if (isTruncated(failure)) this.truncation[0] = 1; // a zero-length map's word is this map's own
+      throw failure;
+    }
     this.length = newLength;
     this.attach();
   }
