@@ -14,6 +14,7 @@ interface NodeFs {
   openSync(path: string, flags: number): number;
   closeSync(fd: number): void;
   fstatSync(fd: number): { size: number; dev: number; ino: number; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean };
+  fstatSync(fd: number, options: { bigint: true }): { size: bigint; ctimeNs?: bigint; ctimeMs: bigint };
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   ftruncateSync(fd: number, length: number): void;
@@ -22,7 +23,10 @@ interface NodeFs {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Reads of a range whose file kept changing under them; the last one is kept (clipped to the size). */
+const READ_ATTEMPTS = 4;
 const PROBE = new Uint8Array(1);
+const BIGINT = { bigint: true } as const;
 // Linux errno values, negated as Node reports them.
 const EISDIR = -21;
 const EACCES = -13;
@@ -45,12 +49,18 @@ function attempt<T>(path: string | undefined, call: () => T): T {
 
 /** A file open on `fd`; closes it only if `owned` (the caller's descriptors stay the caller's). */
 class FileSource implements PageSource {
+  /** The file's ctime when last looked at, before the next read starts (see read()). */
+  private stamp: bigint;
+
   constructor(
     private readonly fs: NodeFs,
     private readonly fd: number,
     private readonly owned: boolean,
     private readonly path: string | undefined,
-  ) {}
+  ) {
+    const stat = attempt(path, () => fs.fstatSync(fd, BIGINT));
+    this.stamp = stat.ctimeNs ?? stat.ctimeMs;
+  }
 
   get size(): number {
     return attempt(this.path, () => this.fs.fstatSync(this.fd).size);
@@ -58,9 +68,24 @@ class FileSource implements PageSource {
 
   // read() and write() are the fault and write-back path: no closure per call
 
+  /**
+   * A positional read, checked against the file afterwards: Linux's pread may
+   * return a full count of zeros for bytes that a truncate cut from under it
+   * (it zeroes the page cache while the read copies) and a write then grew
+   * back, so the bytes past the size after the read are not counted (the map
+   * then reads on or notices the truncation), and a read during which the file
+   * changed (its ctime moved since the last look) is made again.
+   */
   read(into: Uint8Array, position: number): number {
     try {
-      return this.fs.readSync(this.fd, into, 0, into.length, position);
+      for (let attempt = 1; ; attempt++) {
+        const count = this.fs.readSync(this.fd, into, 0, into.length, position);
+        const stat = this.fs.fstatSync(this.fd, BIGINT);
+        const stamp = stat.ctimeNs ?? stat.ctimeMs;
+        const changed = stamp !== this.stamp;
+        this.stamp = stamp;
+        if (!changed || attempt === READ_ATTEMPTS) return Math.max(0, Math.min(count, Number(stat.size) - position));
+      }
     } catch (error) {
       throw fromFsError(error, this.path);
     }
