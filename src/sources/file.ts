@@ -32,6 +32,19 @@ const EISDIR = -21;
 const EACCES = -13;
 const ENODEV = -19;
 
+/** 4 KiB: the smallest page of the platforms we run (a larger page's end is a multiple of it). */
+const PAGE_GRAIN = 4096;
+
+/** Whether `count` bytes read at `position` end in a zero, or hold one just before a 4 KiB boundary of the file. */
+function mayHoldCutZeros(into: Uint8Array, count: number, position: number): boolean {
+  if (into[count - 1] === 0) return true;
+  const end = position + count;
+  for (let boundary = (Math.floor(position / PAGE_GRAIN) + 1) * PAGE_GRAIN; boundary < end; boundary += PAGE_GRAIN) {
+    if (into[boundary - position - 1] === 0) return true;
+  }
+  return false;
+}
+
 function nodeFs(): NodeFs {
   const fs = builtin<NodeFs>('node:fs');
   if (!fs) throw backendUnavailable('wasm', 'files need node:fs, which this runtime does not have; pass a Uint8Array or a PageSource');
@@ -69,17 +82,21 @@ class FileSource implements PageSource {
   // read() and write() are the fault and write-back path: no closure per call
 
   /**
-   * A positional read, checked against the file afterwards: Linux's pread may
-   * return a full count of zeros for bytes that a truncate cut from under it
-   * (it zeroes the page cache while the read copies) and a write then grew
-   * back, so the bytes past the size after the read are not counted (the map
-   * then reads on or notices the truncation), and a read during which the file
-   * changed (its ctime moved since the last look) is made again.
+   * A positional read, checked against the file when it may have met a cut:
+   * Linux's pread may return a full count of zeros for bytes that a truncate
+   * cut from under it (the page cache past a new end reads as zeros) and a
+   * write then grew back. Such zeros always run to the end of a page or of the
+   * read, so a read whose last byte and whose bytes before each 4 KiB boundary
+   * are all non-zero cannot hold them and costs no more. Any other read is
+   * followed by an fstat: bytes past the size then are not counted (the map
+   * reads on, or notices the truncation), and a read during which the ctime
+   * moved since the last look is made again.
    */
   read(into: Uint8Array, position: number): number {
     try {
       for (let attempt = 1; ; attempt++) {
         const count = this.fs.readSync(this.fd, into, 0, into.length, position);
+        if (count <= 0 || !mayHoldCutZeros(into, count, position)) return count;
         const stat = this.fs.fstatSync(this.fd, BIGINT);
         const stamp = stat.ctimeNs ?? stat.ctimeMs;
         const changed = stamp !== this.stamp;
