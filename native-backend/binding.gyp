@@ -20,7 +20,7 @@
       },
       "conditions": [
         ["OS=='win'", {
-          "sources": ["src/map_win32.c"],
+          "sources": ["src/map_win32.c", "src/open_win32.c", "src/advise_win32.c", "src/errors_win32.c"],
           "msvs_settings": {
             "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11", "/experimental:c11atomics"] }
           }
