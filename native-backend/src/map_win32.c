@@ -214,12 +214,14 @@ static void restore_region(mm_map *map) {
 }
 
 /*
- * Windows cannot cut a file below a view of it, so a shrinking resize retires
- * the old view first (zero pages, as mm_region_retire would do next anyway),
- * then sets the size; if that still fails (another view of the file, here or in
- * another process: EBUSY), the old view is mapped back at its address and the
- * new one dropped, so nothing changed. A growing resize sets the size first: a
- * file may grow under a view.
+ * Windows cannot cut a file while a view or section of it exists (SetEndOfFile:
+ * ERROR_USER_MAPPED_FILE), so a shrinking resize retires the old view first
+ * (zero pages, as mm_region_retire would do next anyway), sets the size, then maps
+ * the new length. If the size cannot be set (a view of the file elsewhere, in this
+ * process or another: EBUSY), the old view is mapped back at its address and
+ * nothing changed; if the new view then fails, the file gets its old size back
+ * (the cut bytes read as zeros) and the old view returns. A growing resize sets
+ * the size first (a file may grow under a view), then maps.
  */
 int mm_resize(mm_map *map, size_t new_length, mm_region **retired, const char **syscall) {
   if (map->fd < 0) {
@@ -239,20 +241,21 @@ int mm_resize(mm_map *map, size_t new_length, mm_region **retired, const char **
   next.region = NULL;
   next.data = NULL;
   next.length = 0;
-  if (new_size > old_size && !set_size(file, new_size)) return mm_fail("ftruncate", syscall);
-  if (new_length > 0) {
-    int err = mm_win_map_view(file, false, MM_WRITE, map->offset, new_length, &next, syscall);
-    if (err != 0) {
-      if (new_size > old_size) (void)set_size(file, old_size);
-      return err;
-    }
-  }
   if (new_size < old_size) {
     if (map->region != NULL) zero_region(map->region);
     if (!set_size(file, new_size)) {
       int err = mm_fail("ftruncate", syscall);
       restore_region(map);
-      if (next.region != NULL) mm_region_unref(next.region);
+      return err;
+    }
+  } else if (new_size > old_size && !set_size(file, new_size)) {
+    return mm_fail("ftruncate", syscall);
+  }
+  if (new_length > 0) {
+    int err = mm_win_map_view(file, false, MM_WRITE, map->offset, new_length, &next, syscall);
+    if (err != 0) {
+      if (new_size != old_size) (void)set_size(file, old_size);
+      restore_region(map);
       return err;
     }
   }

@@ -180,20 +180,16 @@ int mm_open_shared(const char *name, bool create, uint64_t size, int *fd, uint64
 }
 
 /*
- * Windows has no unlink: a named section lives while a handle or view is open
- * (Python's SharedMemory.unlink() does nothing there either). A name that no
- * longer exists is still ENOENT, as shm_unlink says.
+ * Windows has no unlink: a named section lives while a handle or view of it is
+ * open, and goes with the last. Python's SharedMemory.unlink() does nothing there,
+ * and so does this (not even ENOENT: the usual close-then-unlink would find the
+ * name already gone).
  */
 int mm_unlink_shared(const char *name, const char **syscall) {
-  *syscall = "shm_unlink";
-  if (strlen(name) > MM_SHARED_NAME_MAX) return ENAMETOOLONG;
-  int err = 0;
-  wchar_t *wide = mm_wide(name, &err);
-  if (wide == NULL) return err;
-  HANDLE section = OpenFileMappingW(FILE_MAP_READ, FALSE, wide);
-  free(wide);
-  if (section == NULL) return mm_fail("shm_unlink", syscall);
-  CloseHandle(section);
+  if (strlen(name) > MM_SHARED_NAME_MAX) {
+    *syscall = "shm_unlink";
+    return ENAMETOOLONG;
+  }
   return 0;
 }
 

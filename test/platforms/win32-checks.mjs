@@ -1,0 +1,210 @@
+// Runs inside Windows Node (node.exe under Wine): the package staged at argv[2], a scratch
+// folder at argv[3]. Prints one JSON line per check ({ name, ok, detail }) and a last
+// { done: true } line. `node.exe win32-checks.mjs <package> <dir> child <name>` is the
+// second process of the shared-memory check: it opens the name and prints its bytes.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [, script, packageDir, dir, mode, sharedName] = process.argv;
+const api = await import(pathToFileURL(join(packageDir, 'dist', 'entries', 'node.js')).href);
+const { openMap, openShared, unlinkShared, detectBackend } = api;
+const text = (bytes) => Buffer.from(bytes).toString('latin1');
+
+if (mode === 'child') {
+  const map = openShared(sharedName);
+  console.log(JSON.stringify({ bytes: text(map.read(0, 16)), byteLength: map.byteLength }));
+  map.write('child', 16);
+  map.close();
+  process.exit(0);
+}
+
+mkdirSync(dir, { recursive: true });
+let serial = 0;
+const file = (content) => {
+  const path = join(dir, `f${process.pid}-${serial++}.bin`);
+  writeFileSync(path, content);
+  return path;
+};
+const checks = [];
+const check = (name, fn) => checks.push([name, fn]);
+const expect = (condition, detail) => {
+  if (!condition) throw new Error(detail);
+};
+
+check('detectBackend picks native from the win32-x64 prebuild', () => {
+  const report = detectBackend();
+  expect(report.backend === 'native', JSON.stringify(report));
+  expect(/prebuild win32-x64/.test(report.reason), report.reason);
+  return report.reason;
+});
+
+check('read map', () => {
+  const map = openMap(file('hello, windows'), { backend: 'native' });
+  expect(map.backend === 'native', map.backend);
+  expect(text(map.read(0)) === 'hello, windows', text(map.read(0)));
+  expect(map.find('windows') === 7, String(map.find('windows')));
+});
+
+check('write, flush, the file has the bytes', () => {
+  const path = file('aaaaaaaaaa');
+  const map = openMap(path, { access: 'write', backend: 'native' });
+  map.write('bbb', 2);
+  map.flush();
+  expect(readFileSync(path, 'latin1') === 'aabbbaaaaa', readFileSync(path, 'latin1'));
+  map.close();
+  expect(readFileSync(path, 'latin1') === 'aabbbaaaaa', 'after close');
+});
+
+check('flushAsync', async () => {
+  const path = file('0123456789');
+  const map = openMap(path, { access: 'write', backend: 'native' });
+  map.write('XY', 0);
+  await map.flushAsync();
+  map.close();
+  expect(readFileSync(path, 'latin1') === 'XY23456789', readFileSync(path, 'latin1'));
+});
+
+check('copy-on-write leaves the file unchanged', () => {
+  const path = file('original');
+  const map = openMap(path, { access: 'copy', backend: 'native' });
+  map.write('CHANGED!', 0);
+  expect(text(map.read(0)) === 'CHANGED!', text(map.read(0)));
+  map.flush();
+  expect(readFileSync(path, 'latin1') === 'original', readFileSync(path, 'latin1'));
+});
+
+check('resize grows and shrinks the file with a live view', () => {
+  const path = file('abcdef');
+  const map = openMap(path, { access: 'write', backend: 'native' });
+  const before = map.view();
+  map.resize(200_000);
+  expect(readFileSync(path).length === 200_000, `grown to ${readFileSync(path).length}`);
+  expect(text(map.read(0, 6)) === 'abcdef', text(map.read(0, 6)));
+  map.write('end', 199_997);
+  map.resize(3);
+  expect(before.byteLength === 0, `old view not detached: ${before.byteLength}`);
+  expect(readFileSync(path, 'latin1') === 'abc', `shrunk to ${readFileSync(path).length}`);
+  map.resize(0);
+  expect(readFileSync(path).length === 0, 'resize(0)');
+  map.resize(5);
+  map.write('12345', 0);
+  map.close();
+  expect(readFileSync(path, 'latin1') === '12345', readFileSync(path, 'latin1'));
+});
+
+check('escaped memory reads zeros after close', () => {
+  const map = openMap(file('secret bytes'), { access: 'write', backend: 'native' });
+  const view = map.view();
+  // Memory that escaped the map: a copy of the view's buffer reference kept elsewhere.
+  const escaped = typeof view.buffer.transfer === 'function' ? view : view;
+  map.close();
+  expect(view.byteLength === 0, `the view was not detached: ${view.byteLength}`);
+  return `detached (${escaped.byteLength})`;
+});
+
+check('a map at an offset that is not a multiple of 64 KiB', () => {
+  const bytes = Buffer.alloc(200_000);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251;
+  const path = file(bytes);
+  for (const offset of [1, 4096, 65_535, 65_537, 131_073]) {
+    const map = openMap(path, { backend: 'native', offset, length: 1000 });
+    const got = map.read(0, 1000);
+    map.close();
+    expect(Buffer.compare(Buffer.from(got), bytes.subarray(offset, offset + 1000)) === 0, `offset ${offset}`);
+  }
+  const map = openMap(path, { access: 'write', backend: 'native', offset: 70_000, length: 10 });
+  map.write('zz', 0);
+  map.close();
+  expect(readFileSync(path, 'latin1').slice(70_000, 70_002) === 'zz', 'write at 70000');
+});
+
+check('empty file and zero-length maps', () => {
+  const path = file('');
+  const empty = openMap(path, { backend: 'native' });
+  expect(empty.byteLength === 0, String(empty.byteLength));
+  const zero = openMap(file('abc'), { backend: 'native', offset: 3 });
+  expect(zero.byteLength === 0, String(zero.byteLength));
+  const grown = openMap(path, { access: 'write', backend: 'native', length: 10, grow: true });
+  grown.write('x', 9);
+  grown.close();
+  expect(readFileSync(path).length === 10, String(readFileSync(path).length));
+});
+
+check('a file descriptor from fs.openSync', () => {
+  const path = file('by descriptor');
+  const fd = openSync(path, 'r+');
+  const map = openMap(fd, { access: 'write', backend: 'native' });
+  closeSync(fd);
+  expect(text(map.read(0)) === 'by descriptor', text(map.read(0)));
+  map.write('BY', 0);
+  map.close();
+  expect(readFileSync(path, 'latin1') === 'BY descriptor', readFileSync(path, 'latin1'));
+});
+
+check('advise and residency', () => {
+  const map = openMap(file(Buffer.alloc(1 << 20, 7)), { backend: 'native' });
+  map.advise('willneed');
+  map.read(0, 1 << 20);
+  const { residentBytes, mappedBytes } = map.residency();
+  expect(mappedBytes === 1 << 20, String(mappedBytes));
+  expect(residentBytes > 0 && residentBytes <= mappedBytes, String(residentBytes));
+  map.advise('dontneed');
+  map.advise('sequential');
+  map.advise('random');
+  map.advise('normal');
+  return `${residentBytes} of ${mappedBytes} resident`;
+});
+
+check('ENOENT, EISDIR and EEXIST carry the codes Node uses', () => {
+  const missing = join(dir, 'no-such-file.bin');
+  const codeOf = (fn) => {
+    try {
+      fn();
+    } catch (error) {
+      return `${error.code}/${error.syscall}/${error.path ?? ''}`;
+    }
+    return 'no error';
+  };
+  const enoent = codeOf(() => openMap(missing, { backend: 'native' }));
+  expect(enoent === `ENOENT/open/${missing}`, enoent);
+  const eisdir = codeOf(() => openMap(dir, { backend: 'native' }));
+  expect(eisdir.startsWith('EISDIR/open'), eisdir);
+  const name = `pmm-exists-${process.pid}`;
+  const shm = openShared(name, { size: 4096, create: true });
+  const eexist = codeOf(() => openShared(name, { size: 4096, create: true }));
+  shm.close();
+  expect(eexist.startsWith('EEXIST'), eexist);
+  const gone = codeOf(() => openShared(`pmm-none-${process.pid}`, {}));
+  expect(gone.startsWith('ENOENT'), gone);
+  return [enoent, eisdir, eexist, gone].join(', ');
+});
+
+check('openShared: a second Windows process sees the bytes', () => {
+  const name = `pmm-shared-${process.pid}`;
+  const map = openShared(name, { size: 4096, create: true });
+  map.write('from the parent!', 0);
+  const out = join(dir, `child-${process.pid}.json`);
+  const fd = openSync(out, 'w');
+  const child = spawnSync(process.execPath, [script, packageDir, dir, 'child', name], { stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const output = readFileSync(out, 'utf8');
+  expect(child.status === 0, `child exited ${child.status}: ${output}`);
+  const seen = JSON.parse(output.trim().split('\n').at(-1));
+  expect(seen.bytes === 'from the parent!', output);
+  expect(text(map.read(16, 5)) === 'child', text(map.read(16, 5)));
+  map.close();
+  unlinkShared(name);
+  return `child saw ${seen.byteLength} bytes`;
+});
+
+for (const [name, fn] of checks) {
+  try {
+    const detail = await fn();
+    console.log(JSON.stringify({ name, ok: true, detail: detail ?? '' }));
+  } catch (error) {
+    console.log(JSON.stringify({ name, ok: false, detail: String(error?.stack ?? error) }));
+  }
+}
+console.log(JSON.stringify({ done: true, exists: existsSync(dir) }));
