@@ -3,7 +3,7 @@
 // { done: true } line. `node.exe win32-checks.mjs <package> <dir> child <name>` is the
 // second process of the shared-memory check: it opens the name and prints its bytes.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -94,14 +94,56 @@ check('resize grows and shrinks the file with a live view', () => {
   expect(readFileSync(path, 'latin1') === '12345', readFileSync(path, 'latin1'));
 });
 
-check('escaped memory reads zeros after close', () => {
-  const map = openMap(file('secret bytes'), { access: 'write', backend: 'native' });
-  const view = map.view();
-  // Memory that escaped the map: a copy of the view's buffer reference kept elsewhere.
-  const escaped = typeof view.buffer.transfer === 'function' ? view : view;
+check('escaped memory reads zeros after close and takes stores; the file is left alone', async () => {
+  const results = [];
+  for (const access of ['read', 'write', 'copy']) {
+    const bytes = Buffer.alloc(50_000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) % 251;
+    const path = file(bytes);
+    const map = openMap(path, { access, backend: 'native' });
+    const view = map.view(100, 1000);
+    let controller;
+    const stream = new ReadableStream({ type: 'bytes', start(c) { controller = c; } });
+    controller.enqueue(view); // transfers view.buffer: the chunk shares the mapping's memory
+    expect(view.length === 0, `${access}: enqueue did not take the buffer`);
+    map.close();
+    const { value } = await stream.getReader().read();
+    expect(value.length === 1000 && value.every((b) => b === 0), `${access}: escaped bytes after close: ${value.subarray(0, 8)}`);
+    value.fill(7);
+    expect(value[999] === 7, `${access}: a store to the escaped memory was lost`);
+    expect(Buffer.compare(readFileSync(path), bytes) === 0, `${access}: the file changed`);
+    results.push(access);
+  }
+  return results.join(', ');
+});
+
+check('a path with non-ASCII characters (UTF-8 to UTF-16)', () => {
+  const path = join(dir, `ünïcødé-日本-${process.pid}.bin`);
+  writeFileSync(path, 'wide path');
+  const map = openMap(path, { access: 'write', backend: 'native' });
+  expect(text(map.read(0)) === 'wide path', text(map.read(0)));
+  map.write('W', 0);
   map.close();
-  expect(view.byteLength === 0, `the view was not detached: ${view.byteLength}`);
-  return `detached (${escaped.byteLength})`;
+  expect(readFileSync(path, 'latin1') === 'Wide path', readFileSync(path, 'latin1'));
+});
+
+check('a file larger than 4 GiB: a map past the 4 GiB mark', () => {
+  const path = file('');
+  const offset = 2 ** 32 + 65_536 * 3 + 123; // high DWORD 1, and off the 64 KiB granularity
+  const map = openMap(path, { access: 'write', backend: 'native', offset, length: 10, grow: true });
+  map.write('past 4 GiB', 0);
+  map.close();
+  const fd = openSync(path, 'r');
+  const back = Buffer.alloc(10);
+  readSync(fd, back, 0, 10, offset);
+  closeSync(fd);
+  expect(back.toString('latin1') === 'past 4 GiB', back.toString('latin1'));
+  const again = openMap(path, { backend: 'native', offset: offset - 5, length: 15 });
+  const got = text(again.read(0));
+  again.close();
+  truncateSync(path, 0);
+  expect(got === '\0\0\0\0\0past 4 GiB', JSON.stringify(got));
+  return `file of ${offset + 10} bytes`;
 });
 
 check('a map at an offset that is not a multiple of 64 KiB', () => {
