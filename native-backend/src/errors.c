@@ -5,27 +5,50 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * Each errno's name and the number Node reports as `errno`: -errno on POSIX; on Windows
+ * libuv's own numbers (uv/errno.h), which Node's fs reports there, so an error from the
+ * addon carries the same `errno` as fs's for the same `code`.
+ */
 static const struct {
   int number;
   const char *name;
+  int node;
 } ERRNO_NAMES[] = {
-#define NAME(e) {e, #e}
-    NAME(EPERM),   NAME(ENOENT),  NAME(EINTR),   NAME(EIO),     NAME(ENXIO),   NAME(EBADF),
-    NAME(EAGAIN),  NAME(ENOMEM),  NAME(EACCES),  NAME(EFAULT),  NAME(EBUSY),   NAME(EEXIST),
-    NAME(EXDEV),   NAME(ENODEV),  NAME(ENOTDIR), NAME(EISDIR),  NAME(EINVAL),  NAME(ENFILE),
-    NAME(EMFILE),  NAME(ETXTBSY), NAME(EFBIG),   NAME(ENOSPC),  NAME(ESPIPE),  NAME(EROFS),
-    NAME(ENAMETOOLONG), NAME(ENOSYS), NAME(ELOOP), NAME(EOVERFLOW), NAME(ENOTSUP),
+#ifdef _WIN32
+#define NAME(e, uv) {e, #e, uv}
+#else
+#define NAME(e, uv) {e, #e, -e}
+#endif
+    NAME(EPERM, -4048),   NAME(ENOENT, -4058),  NAME(EINTR, -4072),   NAME(EIO, -4070),
+    NAME(ENXIO, -4033),   NAME(EBADF, -4083),   NAME(EAGAIN, -4088),  NAME(ENOMEM, -4057),
+    NAME(EACCES, -4092),  NAME(EFAULT, -4074),  NAME(EBUSY, -4082),   NAME(EEXIST, -4075),
+    NAME(EXDEV, -4037),   NAME(ENODEV, -4059),  NAME(ENOTDIR, -4052), NAME(EISDIR, -4068),
+    NAME(EINVAL, -4071),  NAME(ENFILE, -4061),  NAME(EMFILE, -4066),  NAME(ETXTBSY, -4038),
+    NAME(EFBIG, -4036),   NAME(ENOSPC, -4055),  NAME(ESPIPE, -4041),  NAME(EROFS, -4043),
+    NAME(ENAMETOOLONG, -4064), NAME(ENOSYS, -4054), NAME(ELOOP, -4067), NAME(EOVERFLOW, -4026),
+    NAME(ENOTSUP, -4049), NAME(ECANCELED, -4081),
 #ifdef EDQUOT
-    NAME(EDQUOT),
+    NAME(EDQUOT, -EDQUOT),
 #endif
 #undef NAME
 };
 
-static const char *errno_name(int err) {
+static int errno_index(int err) {
   for (size_t i = 0; i < sizeof ERRNO_NAMES / sizeof ERRNO_NAMES[0]; i++) {
-    if (ERRNO_NAMES[i].number == err) return ERRNO_NAMES[i].name;
+    if (ERRNO_NAMES[i].number == err) return (int)i;
   }
-  return "EUNKNOWN";
+  return -1;
+}
+
+static const char *errno_name(int err) {
+  int i = errno_index(err);
+  return i < 0 ? "EUNKNOWN" : ERRNO_NAMES[i].name;
+}
+
+static int node_errno(int err) {
+  int i = errno_index(err);
+  return i < 0 ? -err : ERRNO_NAMES[i].node;
 }
 
 static napi_value string(napi_env env, const char *text) {
@@ -88,7 +111,7 @@ napi_value errno_error(napi_env env, int err, const char *syscall, const char *p
   napi_value code = string(env, errno_name(err));
   napi_value text = string(env, message);
   if (code == NULL || text == NULL || napi_create_error(env, code, text, &error) != napi_ok) return NULL;
-  if (napi_create_int32(env, -err, &number) != napi_ok) return NULL;
+  if (napi_create_int32(env, node_errno(err), &number) != napi_ok) return NULL;
   napi_set_named_property(env, error, "errno", number);
   napi_value syscall_value = string(env, syscall);
   if (syscall_value != NULL) napi_set_named_property(env, error, "syscall", syscall_value);

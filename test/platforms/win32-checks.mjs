@@ -211,6 +211,20 @@ check('ENOENT, EISDIR and EEXIST carry the codes Node uses', () => {
   };
   const enoent = codeOf(() => openMap(missing, { backend: 'native' }));
   expect(enoent === `ENOENT/open/${missing}`, enoent);
+  // The errno Node's own fs reports on Windows (libuv's numbers), for the same code.
+  let fsErrno;
+  try {
+    readFileSync(missing);
+  } catch (error) {
+    fsErrno = error.errno;
+  }
+  let ours;
+  try {
+    openMap(missing, { backend: 'native' });
+  } catch (error) {
+    ours = error.errno;
+  }
+  expect(ours === fsErrno && ours === -4058, `errno ${ours}, fs says ${fsErrno}`);
   const eisdir = codeOf(() => openMap(dir, { backend: 'native' }));
   expect(eisdir.startsWith('EISDIR/open'), eisdir);
   const name = `pmm-exists-${process.pid}`;
