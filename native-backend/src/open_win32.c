@@ -94,13 +94,37 @@ static HANDLE os_handle(int caller_fd) {
   return (HANDLE)_get_osfhandle(caller_fd);
 }
 
+typedef LONG(NTAPI *query_object_fn)(HANDLE handle, int kind, void *info, ULONG bytes, ULONG *written);
+
+/*
+ * What mmap would refuse (EACCES), refused up front as on POSIX, also for an empty
+ * file: a handle that cannot read, or cannot write for a 'write' map. The rights
+ * are NtQueryObject's ObjectBasicInformation (GENERIC_* are mapped to FILE_* when a
+ * file is opened); where that cannot answer, CreateFileMapping refuses later.
+ */
+static int check_access(HANDLE handle, mm_access access, const char **syscall) {
+  query_object_fn query = (query_object_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryObject");
+  struct {
+    ULONG attributes;
+    ACCESS_MASK granted;
+    ULONG handles, pointers, reserved[10];
+  } info; /* PUBLIC_OBJECT_BASIC_INFORMATION */
+  if (query == NULL || query(handle, 0 /* ObjectBasicInformation */, &info, sizeof info, NULL) != 0) return 0;
+  bool readable = (info.granted & FILE_READ_DATA) != 0;
+  bool writable = (info.granted & FILE_WRITE_DATA) != 0;
+  if (readable && (access != MM_WRITE || writable)) return 0;
+  *syscall = "mmap";
+  return EACCES;
+}
+
 int mm_open_fd(int caller_fd, mm_access access, int *fd, uint64_t *size, const char **syscall) {
-  (void)access; /* a handle opened without write access fails in CreateFileMapping: EACCES, as mmap */
   HANDLE caller = caller_fd < 0 ? INVALID_HANDLE_VALUE : os_handle(caller_fd);
   if (caller == INVALID_HANDLE_VALUE || caller == NULL) {
     *syscall = "dup";
     return EBADF;
   }
+  int denied = check_access(caller, access, syscall);
+  if (denied != 0) return denied;
   /* A duplicate: the caller may close or reuse its descriptor; not inheritable. */
   HANDLE copy;
   HANDLE self = GetCurrentProcess();

@@ -185,6 +185,30 @@ check('a file descriptor from fs.openSync', () => {
   expect(readFileSync(path, 'latin1') === 'BY descriptor', readFileSync(path, 'latin1'));
 });
 
+check('a descriptor without the access the map needs is EACCES, and stays open', () => {
+  const path = file('modes');
+  const readOnly = openSync(path, 'r');
+  const codeOf = (fn) => {
+    try {
+      fn();
+    } catch (error) {
+      return error.code;
+    }
+    return 'no error';
+  };
+  const write = codeOf(() => openMap(readOnly, { access: 'write', backend: 'native' }));
+  const writeOnly = openSync(path, 'a');
+  const read = codeOf(() => openMap(writeOnly, { backend: 'native' }));
+  const empty = file('');
+  const emptyReadOnly = openSync(empty, 'r');
+  const emptyWrite = codeOf(() => openMap(emptyReadOnly, { access: 'write', backend: 'native' }));
+  expect(write === 'EACCES' && read === 'EACCES' && emptyWrite === 'EACCES', `${write} ${read} ${emptyWrite}`);
+  expect(readFileSync(path, 'latin1') === 'modes', 'the file changed');
+  closeSync(readOnly); // throws EBADF if a failure had closed it
+  closeSync(writeOnly);
+  closeSync(emptyReadOnly);
+});
+
 check('advise and residency', () => {
   const map = openMap(file(Buffer.alloc(1 << 20, 7)), { backend: 'native' });
   map.advise('willneed');
@@ -241,6 +265,7 @@ check('openShared: a second Windows process sees the bytes', () => {
   const name = `pmm-shared-${process.pid}`;
   const map = openShared(name, { size: 4096, create: true });
   map.write('from the parent!', 0);
+  map.flush();
   const out = join(dir, `child-${process.pid}.json`);
   const fd = openSync(out, 'w');
   const child = spawnSync(process.execPath, [script, packageDir, dir, 'child', name], { stdio: ['ignore', fd, fd] });

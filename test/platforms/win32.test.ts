@@ -129,6 +129,7 @@ describe('win32-x64 under Wine: the prebuild in Windows Node', () => {
     'a map at an offset that is not a multiple of 64 KiB',
     'empty file and zero-length maps',
     'a file descriptor from fs.openSync',
+    'a descriptor without the access the map needs is EACCES, and stays open',
     'advise and residency',
     'ENOENT, EISDIR and EEXIST carry the codes Node uses',
     'openShared: a second Windows process sees the bytes',
