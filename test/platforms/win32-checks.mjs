@@ -94,6 +94,27 @@ check('resize grows and shrinks the file with a live view', () => {
   expect(readFileSync(path, 'latin1') === '12345', readFileSync(path, 'latin1'));
 });
 
+check('a shrink refused while another map views the file (EBUSY) changes nothing', () => {
+  const path = file(Buffer.alloc(100_000, 65));
+  const a = openMap(path, { access: 'write', backend: 'native' });
+  const b = openMap(path, { backend: 'native' });
+  let code = 'no error';
+  try {
+    a.resize(10);
+  } catch (error) {
+    code = `${error.code}/${error.syscall}`;
+  }
+  expect(code === 'EBUSY/ftruncate', code);
+  expect(a.byteLength === 100_000 && a.read(99_990, 4).every((x) => x === 65), 'the old view is not back');
+  a.write('zz', 0);
+  expect(text(b.read(0, 3)) === 'zzA', `the other map sees ${text(b.read(0, 3))}`);
+  a.close();
+  b.close();
+  expect(readFileSync(path).length === 100_000, `file of ${readFileSync(path).length}`);
+  expect(readFileSync(path, 'latin1').startsWith('zzA'), 'the store did not reach the file');
+  return code;
+});
+
 check('escaped memory reads zeros after close and takes stores; the file is left alone', async () => {
   const results = [];
   for (const access of ['read', 'write', 'copy']) {

@@ -123,6 +123,7 @@ describe('win32-x64 under Wine: the prebuild in Windows Node', () => {
     'flushAsync',
     'copy-on-write leaves the file unchanged',
     'resize grows and shrinks the file with a live view',
+    'a shrink refused while another map views the file (EBUSY) changes nothing',
     'escaped memory reads zeros after close and takes stores; the file is left alone',
     'a path with non-ASCII characters (UTF-8 to UTF-16)',
     'a file larger than 4 GiB: a map past the 4 GiB mark',
