@@ -282,6 +282,40 @@ check('ENOENT, EISDIR and EEXIST carry the codes Node uses', () => {
   return [enoent, eisdir, eexist, gone].join(', ');
 });
 
+check('worker threads share a write map and a named section', async () => {
+  const { Worker } = await import('node:worker_threads');
+  const path = file(Buffer.alloc(4096));
+  const name = `pmm-worker-${process.pid}`;
+  const map = openMap(path, { access: 'write', backend: 'native' });
+  const shm = openShared(name, { size: 4096, create: true });
+  const entry = pathToFileURL(join(packageDir, 'dist', 'entries', 'node.js')).href;
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.entry).then(({ openMap, openShared }) => {
+      const map = openMap(workerData.path, { access: 'write', backend: 'native' });
+      const shm = openShared(workerData.name);
+      map.write('from a worker', 0);
+      shm.write('worker too', 0);
+      const seen = Buffer.from(map.read(100, 6)).toString('latin1');
+      map.close();
+      shm.close();
+      parentPort.postMessage(seen);
+    });`,
+    { eval: true, workerData: { entry, path, name } },
+  );
+  map.write('parent', 100);
+  const seen = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  expect(seen === 'parent', `the worker saw ${JSON.stringify(seen)}`);
+  expect(text(map.read(0, 13)) === 'from a worker', text(map.read(0, 13)));
+  expect(text(shm.read(0, 10)) === 'worker too', text(shm.read(0, 10)));
+  map.close();
+  shm.close();
+});
+
 check('openShared: a second Windows process sees the bytes', () => {
   const name = `pmm-shared-${process.pid}`;
   const map = openShared(name, { size: 4096, create: true });

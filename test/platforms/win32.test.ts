@@ -133,6 +133,7 @@ describe('win32-x64 under Wine: the prebuild in Windows Node', () => {
     'a descriptor without the access the map needs is EACCES, and stays open',
     'advise and residency',
     'ENOENT, EISDIR and EEXIST carry the codes Node uses',
+    'worker threads share a write map and a named section',
     'openShared: a second Windows process sees the bytes',
   ];
   test.each(NAMES)('%s', (name) => {
