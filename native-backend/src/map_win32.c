@@ -178,8 +178,10 @@ int mm_flush(const mm_map *map, size_t offset, size_t length) {
  * at the address then fails and is retried a few times (the other allocation may
  * have been a transient probe); after that the range stays unmapped, and only a
  * buffer that escaped could still touch it. (Placeholders, VirtualAlloc2 +
- * MapViewOfFile3, would close the window, but need Windows 10 1803 and Wine 8
- * does not have them.)
+ * MapViewOfFile3 + UnmapViewOfFile2(MEM_PRESERVE_PLACEHOLDER), would close the
+ * window on Windows 10 1803 and later; Wine 8 exports the calls but refuses
+ * MEM_RESERVE_PLACEHOLDER (ERROR_INVALID_PARAMETER, measured), so that path could
+ * not be tested here and is not taken.)
  */
 static void zero_region(mm_region *region) {
   if (region->guard != MM_GUARD_NONE) return; /* no view any more */
