@@ -15,10 +15,13 @@ import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { cacheDir, toolPath } from '../tools/tools.mjs';
 import { parseRun, expectReport, FILES, FILES_WINDOWED, BYTES, type RuntimeRun } from '../runtimes/run-runtime.js';
 import { allCases } from '../conformance/cases/index.js';
+import { asyncRows, rows } from '../bad-calls/table.js';
+
+const BAD_CALLS_PREFIX = 'PORTABLE_MMAP_BAD_CALLS ';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NATIVE = join(ROOT, 'native-backend');
@@ -79,6 +82,8 @@ let checks: Check[] = [];
 let checksOutput = '';
 let conformance: RuntimeRun | undefined;
 let conformanceError: unknown;
+let badCalls: Array<{ title: string; code: string; got: string; unchanged: boolean }> = [];
+let badCallsOutput = '';
 
 beforeAll(async () => {
   await prebuild();
@@ -102,6 +107,28 @@ beforeAll(async () => {
     logLevel: 'silent',
   });
   writeFileSync(join(dir, 'conformance.mjs'), bundled.outputFiles[0].text);
+  // The bad-call table, its import of the library's entry pointed at the staged package.
+  const toPackage: Plugin = {
+    name: 'to-package',
+    setup(b) {
+      b.onResolve({ filter: /src\/entries\/node\.js$/ }, () => ({ path: 'portable-mmap', external: true }));
+    },
+  };
+  const table = await build({
+    entryPoints: [join(ROOT, 'test', 'platforms', 'win32-bad-calls.ts')],
+    absWorkingDir: ROOT,
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    plugins: [toPackage],
+    logLevel: 'silent',
+  });
+  writeFileSync(join(dir, 'bad-calls.mjs'), table.outputFiles[0].text);
+  badCallsOutput = nodeExe(dir, 'bad-calls', [windowsPath(join(dir, 'bad-calls.mjs'))]);
+  const line = badCallsOutput.split('\n').find((l) => l.startsWith(BAD_CALLS_PREFIX));
+  badCalls = line ? (JSON.parse(line.slice(BAD_CALLS_PREFIX.length)) as typeof badCalls) : [];
   try {
     conformance = parseRun(nodeExe(dir, 'conformance', [windowsPath(join(dir, 'conformance.mjs'))]), 'node.exe conformance.mjs under Wine');
   } catch (error) {
@@ -141,6 +168,15 @@ describe('win32-x64 under Wine: the prebuild in Windows Node', () => {
     if (!check) throw new Error(`node.exe reported no '${name}':\n${checksOutput.slice(-4000)}`);
     if (!check.ok) throw new Error(check.detail);
     expect(check.ok).toBe(true);
+  });
+});
+
+describe('win32-x64 under Wine: the bad-call table on the native backend', () => {
+  const titles = [...rows.map(([title]) => title), ...asyncRows.map(([title]) => `${title} rejects`)];
+  test.each(titles)('%s', (title) => {
+    const outcome = badCalls.find((o) => o.title === title);
+    if (!outcome) throw new Error(`node.exe reported no row '${title}':\n${badCallsOutput.slice(-4000)}`);
+    expect({ got: outcome.got, unchanged: outcome.unchanged }).toEqual({ got: outcome.code, unchanged: true });
   });
 });
 
