@@ -50,15 +50,17 @@ export function nativeGroups({ openMap, reps }) {
     row('random 8-byte read: DataView over view() vs the same over @riaskov/mmap-io', r1.view, r1.mmapio, 'ns/op', 'speed-up', 'within ±10 %', (x) => x >= 0.9 && x <= 1.1),
   );
 
-  // 2. typed getters
+  // 2. typed getters, and what their checks (arguments, state, truncation word) cost over a bare DataView
   const r2 = interleave(reps, {
     fs: () => nsPerOp(FS_N, fsRead),
+    bare: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += dv.getFloat64(pos[i], true); }),
     getUint32: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += map.getUint32(pos[i], true); }),
     getFloat64: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += map.getFloat64(pos[i], true); }),
   });
   rows.push(
     row('random getUint32(pos) vs fs.readSync', r2.getUint32, r2.fs, 'ns/op', 'speed-up', '≥ 10×', (x) => x >= 10),
     row('random getFloat64(pos) vs fs.readSync', r2.getFloat64, r2.fs, 'ns/op', 'speed-up', '(no target)', () => true),
+    row('random getFloat64(pos) vs DataView#getFloat64 over view() (the checks)', r2.getFloat64, r2.bare, 'ns/op', 'time ratio', '(no target)', () => true, true),
   );
 
   // 3. read(pos, 8): a copy, vs pread and vs a raw Uint8Array.prototype.slice of the mapping

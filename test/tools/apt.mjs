@@ -29,9 +29,9 @@ function update() {
   run('apt-get', ['update', '-qq']);
 }
 
-/** The packages `apt-get install` would add for `pkg`: itself and the dependencies that are not installed. */
-function missingPackages(pkg) {
-  const plan = run('apt-get', ['-s', '-qq', 'install', '--no-install-recommends', pkg]);
+/** The packages `apt-get install` would add for `packages`: themselves and the dependencies that are not installed. */
+function missingPackages(packages) {
+  const plan = run('apt-get', ['-s', '-qq', 'install', '--no-install-recommends', ...packages]);
   return plan
     .split('\n')
     .filter((line) => line.startsWith('Inst '))
@@ -62,12 +62,14 @@ export function libraryDirs(root) {
 }
 
 /**
- * Downloads `pkg` and what it lacks here into `dir/debs`, unpacks them into `dir/root`.
+ * Downloads `pkg` (a name or a list) and what it lacks here into `dir/debs`, unpacks them
+ * into `dir/root`.
  * `apt-get update` runs first only when the package lists are empty, and once more when a
  * download fails (stale lists name versions the archive no longer has); both only as root.
  * The .deb files are removed once unpacked. Returns the package names and the bytes downloaded.
  */
 export function unpackDebian(pkg, dir) {
+  const wanted = [pkg].flat();
   for (const command of ['apt-get', 'dpkg-deb']) {
     const found = spawnSync(command, ['--version'], { encoding: 'utf8' });
     if (found.error) throw new Error(`${command} is not available (not a Debian-like system)`);
@@ -78,14 +80,14 @@ export function unpackDebian(pkg, dir) {
   }
   const debs = join(dir, 'debs');
   mkdirSync(debs, { recursive: true });
-  const packages = missingPackages(pkg);
-  if (packages.length === 0) throw new Error(`apt-get reports ${pkg} as installed, but its binary is not where the package puts it`);
+  const packages = missingPackages(wanted);
+  if (packages.length === 0) throw new Error(`apt-get reports ${wanted.join(', ')} as installed, but not where the package puts it`);
   try {
     download(packages, debs);
   } catch (error) {
     if (!isRoot()) throw error;
     update();
-    download(missingPackages(pkg), debs);
+    download(missingPackages(wanted), debs);
   }
   const root = join(dir, 'root');
   let bytes = 0;

