@@ -81,7 +81,8 @@ export function buildable(target) {
 }
 
 /** Builds `targets`, one line each on `log`; returns each one's path, size and seconds. */
-export async function prebuild(targets = Object.keys(TARGETS), log = (line) => console.log(line)) {
+// Progress goes to stderr: `npm pack --json` runs this (prepack) and its stdout must stay JSON.
+export async function prebuild(targets = Object.keys(TARGETS), log = (line) => console.error(line)) {
   const built = [];
   for (const target of targets) {
     if (!TARGETS[target]) throw new Error(`unknown target ${target} (known: ${Object.keys(TARGETS).join(', ')})`);
@@ -102,7 +103,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // With no arguments: every target this checkout can build; a missing Windows script is said, not fatal.
   const targets = named.length > 0 ? named : Object.keys(TARGETS).filter(buildable);
   for (const target of Object.keys(TARGETS).filter((t) => !targets.includes(t))) {
-    console.log(`prebuild: ${target}: skipped, ${WIN32_SCRIPT} does not exist`);
+    console.error(`prebuild: ${target}: skipped, ${WIN32_SCRIPT} does not exist`);
   }
   prebuild(targets).catch((error) => {
     console.error(`prebuild: ${error.message}`);
