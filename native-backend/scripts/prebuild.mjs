@@ -1,6 +1,7 @@
-// `npm run prebuilds` (not `prebuild`: npm runs a script of that name before every `npm run build`): the addons the npm package ships, in native-backend/prebuilds/<platform>-<arch>/
+// `npm run prebuilds`: the addons the npm package ships, in native-backend/prebuilds/<platform>-<arch>/
 // under the name node-gyp-build 4.8 picks (portable-mmap.glibc.node). Builds every target, or only
-// those named: `node native-backend/scripts/prebuild.mjs linux-arm64`.
+// those named: `node native-backend/scripts/prebuild.mjs linux-arm64`. (Not `npm run prebuild`:
+// npm runs a script of that name before every `npm run build`.)
 //   linux-x64    prebuildify with the machine's gcc
 //   linux-arm64  prebuildify with a cross gcc (gcc-aarch64-linux-gnu, from test/tools provisioning)
 //   win32-x64    scripts/build-win32.mjs (mingw-w64; node-gyp on Linux cannot target Windows)
@@ -80,16 +81,20 @@ export function buildable(target) {
   return target !== 'win32-x64' || existsSync(WIN32_SCRIPT);
 }
 
-/** Builds `targets`, one line each on `log`; returns each one's path, size and seconds. */
-// Progress goes to stderr: `npm pack --json` runs this (prepack) and its stdout must stay JSON.
+/**
+ * Builds `targets`, one line each on `log` (stderr by default: prepack runs this, and
+ * `npm pack --json` writes its answer on stdout); returns each one's path, size and seconds.
+ */
 export async function prebuild(targets = Object.keys(TARGETS), log = (line) => console.error(line)) {
   const built = [];
   for (const target of targets) {
     if (!TARGETS[target]) throw new Error(`unknown target ${target} (known: ${Object.keys(TARGETS).join(', ')})`);
     if (!buildable(target)) throw new Error(`${target}: ${WIN32_SCRIPT} does not exist`);
     const started = Date.now();
-    await TARGETS[target]();
     const path = prebuildPath(target);
+    // An older file must not pass for this build's output.
+    rmSync(path, { force: true });
+    await TARGETS[target]();
     if (!existsSync(path)) throw new Error(`${target}: the build wrote no ${path}`);
     const entry = { target, path, bytes: statSync(path).size, seconds: (Date.now() - started) / 1000 };
     log(`prebuild: ${target}: ${entry.bytes} bytes in ${entry.seconds.toFixed(1)} s`);
@@ -102,9 +107,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const named = process.argv.slice(2);
   // With no arguments: every target this checkout can build; a missing Windows script is said, not fatal.
   const targets = named.length > 0 ? named : Object.keys(TARGETS).filter(buildable);
-  for (const target of Object.keys(TARGETS).filter((t) => !targets.includes(t))) {
-    console.error(`prebuild: ${target}: skipped, ${WIN32_SCRIPT} does not exist`);
-  }
+  if (named.length === 0 && !buildable('win32-x64')) console.error(`prebuild: win32-x64: skipped, ${WIN32_SCRIPT} does not exist`);
   prebuild(targets).catch((error) => {
     console.error(`prebuild: ${error.message}`);
     process.exit(1);
