@@ -14,6 +14,7 @@ interface NodeFs {
   openSync(path: string, flags: number): number;
   closeSync(fd: number): void;
   fstatSync(fd: number): { size: number; dev: number; ino: number; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean };
+  fstatSync(fd: number, options: { bigint: true }): { size: bigint; ctimeNs?: bigint; ctimeMs: bigint };
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   ftruncateSync(fd: number, length: number): void;
@@ -22,11 +23,27 @@ interface NodeFs {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Reads of a range whose file kept changing under them; the last one is kept (clipped to the size). */
+const READ_ATTEMPTS = 4;
 const PROBE = new Uint8Array(1);
+const BIGINT = { bigint: true } as const;
 // Linux errno values, negated as Node reports them.
 const EISDIR = -21;
 const EACCES = -13;
 const ENODEV = -19;
+
+/** 4 KiB: the smallest page of the platforms we run (a larger page's end is a multiple of it). */
+const PAGE_GRAIN = 4096;
+
+/** Whether `count` bytes read at `position` end in a zero, or hold one just before a 4 KiB boundary of the file. */
+function mayHoldCutZeros(into: Uint8Array, count: number, position: number): boolean {
+  if (into[count - 1] === 0) return true;
+  const end = position + count;
+  for (let boundary = (Math.floor(position / PAGE_GRAIN) + 1) * PAGE_GRAIN; boundary < end; boundary += PAGE_GRAIN) {
+    if (into[boundary - position - 1] === 0) return true;
+  }
+  return false;
+}
 
 function nodeFs(): NodeFs {
   const fs = builtin<NodeFs>('node:fs');
@@ -45,12 +62,18 @@ function attempt<T>(path: string | undefined, call: () => T): T {
 
 /** A file open on `fd`; closes it only if `owned` (the caller's descriptors stay the caller's). */
 class FileSource implements PageSource {
+  /** The file's ctime when last looked at, before the next read starts (see read()). */
+  private stamp: bigint;
+
   constructor(
     private readonly fs: NodeFs,
     private readonly fd: number,
     private readonly owned: boolean,
     private readonly path: string | undefined,
-  ) {}
+  ) {
+    const stat = attempt(path, () => fs.fstatSync(fd, BIGINT));
+    this.stamp = stat.ctimeNs ?? stat.ctimeMs;
+  }
 
   get size(): number {
     return attempt(this.path, () => this.fs.fstatSync(this.fd).size);
@@ -58,9 +81,28 @@ class FileSource implements PageSource {
 
   // read() and write() are the fault and write-back path: no closure per call
 
+  /**
+   * A positional read, checked against the file when it may have met a cut:
+   * Linux's pread may return a full count of zeros for bytes that a truncate
+   * cut from under it (the page cache past a new end reads as zeros) and a
+   * write then grew back. Such zeros always run to the end of a page or of the
+   * read, so a read whose last byte and whose bytes before each 4 KiB boundary
+   * are all non-zero cannot hold them and costs no more. Any other read is
+   * followed by an fstat: bytes past the size then are not counted (the map
+   * reads on, or notices the truncation), and a read during which the ctime
+   * moved since the last look is made again.
+   */
   read(into: Uint8Array, position: number): number {
     try {
-      return this.fs.readSync(this.fd, into, 0, into.length, position);
+      for (let attempt = 1; ; attempt++) {
+        const count = this.fs.readSync(this.fd, into, 0, into.length, position);
+        if (count <= 0 || !mayHoldCutZeros(into, count, position)) return count;
+        const stat = this.fs.fstatSync(this.fd, BIGINT);
+        const stamp = stat.ctimeNs ?? stat.ctimeMs;
+        const changed = stamp !== this.stamp;
+        this.stamp = stamp;
+        if (!changed || attempt === READ_ATTEMPTS) return Math.max(0, Math.min(count, Number(stat.size) - position));
+      }
     } catch (error) {
       throw fromFsError(error, this.path);
     }

