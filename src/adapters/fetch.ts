@@ -17,6 +17,8 @@ type FetchInput = string | URL | Request;
 export type MapFetch = (input: FetchInput, init?: RequestInit) => Promise<Response>;
 
 let tags = 0;
+/** One ETag per map, whichever adapter answers for it. */
+const mapTags = new WeakMap<object, string>();
 
 /** `bytes=a-b`, `bytes=a-` or `bytes=-n` against `size` bytes: [start, end), 'unsatisfiable', or undefined (answer whole). */
 function parseRange(header: string | null, size: number): [number, number] | 'unsatisfiable' | undefined {
@@ -47,7 +49,8 @@ function href(input: FetchInput): string {
 export function asFetch(map: AnyMap, url?: string | URL): MapFetch {
   checkMap(map);
   const only = url === undefined ? undefined : href(url);
-  const ownTag = `"portable-mmap-${++tags}"`;
+  let ownTag = mapTags.get(map);
+  if (ownTag === undefined) mapTags.set(map, (ownTag = `"portable-mmap-${++tags}"`));
   return async (input, init) => {
     const request = input instanceof Request ? input : undefined;
     const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
@@ -57,7 +60,7 @@ export function asFetch(map: AnyMap, url?: string | URL): MapFetch {
     if (method !== 'GET' && method !== 'HEAD') return new Response(null, { status: 405, headers: { Allow: 'GET, HEAD' } });
     const size = map.byteLength;
     const pinned = pinnedValidator(map); // a remote map's ETag passes through; a Last-Modified date is no ETag
-    const etag = pinned !== undefined && /^(W\/)?"/.test(pinned) ? pinned : ownTag;
+    const etag = pinned !== undefined && /^(W\/)?"/.test(pinned) ? pinned : ownTag!;
     const common = { 'Accept-Ranges': 'bytes', ETag: etag };
     const ifRange = headers.get('If-Range');
     const range = ifRange !== null && ifRange !== etag ? undefined : parseRange(headers.get('Range'), size);
