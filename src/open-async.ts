@@ -8,7 +8,8 @@ import { requireWasm } from './open.js';
 import { platform } from './platforms/registry.js';
 import { blobSource } from './sources/blob.js';
 import { guardedSource } from './sources/guarded.js';
-import { DEFAULT_MAX_IN_FLIGHT, openHttpSource } from './sources/http/source.js';
+import { DEFAULT_MAX_IN_FLIGHT, openHttpSource, type HttpSource } from './sources/http/source.js';
+import { pinValidator } from './map/validators.js';
 import type { AsyncMapOptions, AsyncMapTarget, AsyncMemoryMap, AsyncPageSource } from './types.js';
 
 type ClassifiedAsyncTarget =
@@ -55,7 +56,12 @@ export async function openMapAsync(target: AsyncMapTarget, options?: AsyncMapOpt
   }
   try {
     // The HTTP source aborts its requests when closed, so its reads may land in the frames.
-    return await wasm.openAsync(source, { ...opts, signal, readsIntoFrames: classified.kind === 'http' });
+    const map = await wasm.openAsync(source, { ...opts, signal, readsIntoFrames: classified.kind === 'http' });
+    if (classified.kind === 'http') {
+      const { etag, lastModified } = (source as HttpSource).validators;
+      pinValidator(map, etag ?? lastModified);
+    }
+    return map;
   } catch (error) {
     // A source the library opened is closed again; the caller's own source stays the caller's.
     if (classified.kind !== 'source') await source.close?.().catch(() => undefined);

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "glibc_compat.h" /* after the system headers: pins symbol versions */
+
 #ifndef MAP_NORESERVE
 #define MAP_NORESERVE 0
 #endif

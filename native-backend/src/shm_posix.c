@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "glibc_compat.h" /* after the system headers: pins symbol versions */
+
 static int fail(const char *name, const char **syscall) {
   *syscall = name;
   return errno;

@@ -19,6 +19,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "glibc_compat.h" /* after the system headers: pins symbol versions */
+
 enum { SLOT_FREE = 0, SLOT_CLAIMED = 1, SLOT_LIVE = 2, SLOT_LEAVING = 3 };
 
 #define CHUNK_SLOTS 1024

@@ -15,8 +15,8 @@ const DIST_ENTRY = join(ROOT, 'dist', 'entries', 'node.js');
 /** The compiled package, as a URL a child's `import` can use. */
 export const DIST_URL = pathToFileURL(DIST_ENTRY).href;
 const ADDON = join(ROOT, 'native-backend', 'build', 'Release', 'portable_mmap.node');
-/** One lock per checkout, outside it. */
-const LOCK = join(tmpdir(), `portable-mmap-build-${ROOT.replace(/[^A-Za-z0-9]+/g, '_')}`);
+/** One lock per checkout and kind of build, outside the checkout. */
+const lockPath = (kind: string) => join(tmpdir(), `portable-mmap-${kind}-${ROOT.replace(/[^A-Za-z0-9]+/g, '_')}`);
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -31,7 +31,9 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function withLock(fn: () => void): void {
+/** Runs `fn` while holding this checkout's lock for `kind` (jest runs test files in parallel workers). */
+export function withLock(fn: () => void, kind = 'build'): void {
+  const LOCK = lockPath(kind);
   for (let waited = 0; ; waited += 100) {
     try {
       mkdirSync(LOCK);
