@@ -1,9 +1,10 @@
 // Cross-builds the win32-x64 prebuild on Linux with mingw-w64: every addon source for
 // Windows (binding.gyp's list), an import library for node.exe made from node-api-headers'
-// .def file with dlltool, linked into prebuilds/win32-x64/portable-mmap.node (no tags: what
-// prebuildify names a Windows build, and node-gyp-build matches it on any libc).
+// .def file with dlltool, linked into prebuilds/win32-x64/portable-mmap.glibc.node: the name
+// every prebuild has (prebuild.mjs's prebuildPath); node-gyp-build 4.8 takes libc to be glibc
+// wherever /etc/alpine-release is missing, Windows included.
 //
-//   node native-backend/scripts/build-win32.mjs      (npm run build:win32)
+//   node native-backend/scripts/build-win32.mjs      (npm run build:win32; npm run prebuilds runs it)
 //
 // The compiler: $MINGW_GCC, else the one the test tools provisioned (test/tools), else
 // x86_64-w64-mingw32-gcc on PATH; dlltool and strip are the ones beside it. The headers:
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const NATIVE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = dirname(NATIVE);
 const HEADERS_VERSION = '1.9.0';
-export const OUTPUT = join(NATIVE, 'prebuilds', 'win32-x64', 'portable-mmap.node');
+export const OUTPUT = join(NATIVE, 'prebuilds', 'win32-x64', 'portable-mmap.glibc.node');
 
 function run(command, args) {
   const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -168,6 +168,8 @@ export function withEnv<T>(name: string, value: string, fn: () => T): T {
 }
 
 export function openFds(): string[] {
+  // Windows has no /proc and no fd table of its own to list (handles): nothing is counted there.
+  if (process.platform === 'win32') return [];
   return readdirSync('/proc/self/fd').sort();
 }
 
