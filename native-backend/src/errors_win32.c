@@ -19,6 +19,8 @@ int mm_errno_of(DWORD error) {
     case ERROR_BAD_NETPATH:
     case ERROR_BAD_NET_NAME:
     case ERROR_MOD_NOT_FOUND:
+    case ERROR_INVALID_NAME: /* a path with '<', '|', … in it: libuv says ENOENT too */
+    case ERROR_BAD_PATHNAME:
       return ENOENT;
     case ERROR_ACCESS_DENIED:
     case ERROR_SHARING_VIOLATION:
@@ -69,7 +71,6 @@ int mm_errno_of(DWORD error) {
     /* An empty file or a range past its end: CreateFileMapping refuses a zero-size section. */
     case ERROR_FILE_INVALID:
     case ERROR_MAPPED_ALIGNMENT:
-    case ERROR_INVALID_NAME:
     case ERROR_INVALID_PARAMETER:
     case ERROR_INVALID_ADDRESS:
     case ERROR_NEGATIVE_SEEK:

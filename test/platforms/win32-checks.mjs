@@ -270,6 +270,14 @@ check('ENOENT, EISDIR and EEXIST carry the codes Node uses', () => {
     ours = error.errno;
   }
   expect(ours === fsErrno && ours === -4058, `errno ${ours}, fs says ${fsErrno}`);
+  const badName = codeOf(() => openMap(join(dir, 'a<b|c.bin'), { backend: 'native' }));
+  let fsBadName;
+  try {
+    readFileSync(join(dir, 'a<b|c.bin'));
+  } catch (error) {
+    fsBadName = error.code;
+  }
+  expect(badName.startsWith(`${fsBadName}/open`), `${badName}, fs says ${fsBadName}`);
   const eisdir = codeOf(() => openMap(dir, { backend: 'native' }));
   expect(eisdir.startsWith('EISDIR/open'), eisdir);
   const name = `pmm-exists-${process.pid}`;
@@ -279,7 +287,7 @@ check('ENOENT, EISDIR and EEXIST carry the codes Node uses', () => {
   expect(eexist.startsWith('EEXIST'), eexist);
   const gone = codeOf(() => openShared(`pmm-none-${process.pid}`, {}));
   expect(gone.startsWith('ENOENT'), gone);
-  return [enoent, eisdir, eexist, gone].join(', ');
+  return [enoent, badName, eisdir, eexist, gone].join(', ');
 });
 
 check('worker threads share a write map and a named section', async () => {
