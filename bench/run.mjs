@@ -1,4 +1,4 @@
-// npm run bench [-- --only native|wasm|remote] [--reps 7] [--write]
+// npm run bench [-- --only native|wasm|remote|parquet] [--reps 7] [--write]
 // Runs the benchmarks side by side in one process, prints a table of ratios, and with
 // --write replaces the matching section of docs/BENCHMARKS.md.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -27,6 +27,10 @@ const groups = {
   remote: {
     backend: () => 'wasm (openMapAsync over HTTP Range requests to nginx on 127.0.0.1)',
     run: async () => (await import('./remote.mjs')).remoteGroups({ openMapAsync, reps }),
+  },
+  parquet: {
+    backend: () => 'wasm (openMapAsync over HTTP Range requests to nginx on 127.0.0.1), through portable-mmap/adapters',
+    run: async () => (await import('./parquet.mjs')).parquetGroups({ openMapAsync, reps, adapters: await import(join(ROOT, 'dist/adapters/index.js')) }),
   },
 };
 

@@ -69,8 +69,8 @@ export function readClipped(map: AnyMap, offset: number, length: number, signal?
 }
 
 /** readClipped(), always as a Promise (for interfaces that are asynchronous whatever the map). */
-export async function readAsync(map: AnyMap, offset: number, length: number, signal?: AbortSignal | null): Promise<Uint8Array> {
-  return await readClipped(map, offset, length, signal);
+export async function readAsync(map: AnyMap, offset: number, length: number, signal?: AbortSignal | null): Promise<Uint8Array<ArrayBuffer>> {
+  return (await readClipped(map, offset, length, signal)) as Uint8Array<ArrayBuffer>; // read() copies into an ArrayBuffer of its own
 }
 
 /** Reads [start, end) in `chunk`-byte pieces as a byte stream; cancelling stops the reads. */

@@ -35,7 +35,9 @@ export function asAsyncBuffer(map: AnyMap): MapAsyncBuffer {
 export interface MapGeoTIFFSource {
   readonly fileSize: number;
   fetch(slices: { offset: number; length: number }[], signal?: AbortSignal): Promise<ArrayBuffer[]>;
-  close(): void;
+  /** One slice with its bytes (BaseSource's own method, which its fetch() calls per slice). */
+  fetchSlice(slice: { offset: number; length: number }, signal?: AbortSignal): Promise<{ offset: number; length: number; data: ArrayBuffer }>;
+  close(): Promise<void>;
 }
 
 /** A map as geotiff's source: `fromSource(asGeoTIFFSource(map))`; every slice is read at once, short where the map ends. */
@@ -49,7 +51,10 @@ export function asGeoTIFFSource(map: AnyMap): MapGeoTIFFSource {
       const reads = slices.map(({ offset, length }) => readAsync(map, offset, length, signal));
       return (await Promise.all(reads)).map(ownBuffer);
     },
-    close() {
+    async fetchSlice({ offset, length }, signal) {
+      return { offset, length, data: ownBuffer(await readAsync(map, offset, length, signal)) };
+    },
+    async close() {
       // the map is the caller's: closing geotiff's source leaves it open
     },
   };
@@ -108,10 +113,10 @@ export function asPMTilesSource(map: AnyMap, key?: string): MapPMTilesSource {
 
 /** What generic-filehandle's readers (@gmod/bam, @gmod/indexedfasta, tabix, bbi, …) call. */
 export interface MapFileHandle {
-  read(length: number, position: number, opts?: { signal?: AbortSignal }): Promise<Uint8Array>;
-  readFile(): Promise<Uint8Array>;
+  read(length: number, position: number, opts?: { signal?: AbortSignal }): Promise<Uint8Array<ArrayBuffer>>;
+  readFile(): Promise<Uint8Array<ArrayBuffer>>;
   readFile(options: string | { encoding: string; signal?: AbortSignal }): Promise<string>;
-  readFile(options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  readFile(options?: { signal?: AbortSignal }): Promise<Uint8Array<ArrayBuffer>>;
   stat(): Promise<{ size: number }>;
   close(): Promise<void>;
 }

@@ -49,7 +49,7 @@ test.each(['bytes=' + SIZE + '-', 'bytes=-0', 'bytes=10-5'])('Range: %s is 416 w
 test('no Range, several ranges, or an If-Range that does not match: 200 with the whole body, streamed', async () => {
   const etag = (await get()).headers.get('ETag')!;
   expect(etag).toMatch(/^"/);
-  for (const headers of [{}, { Range: 'bytes=0-1,5-6' }, { Range: 'bytes=0-1', 'If-Range': '"stale"' }]) {
+  for (const headers of [{}, { Range: 'bytes=0-1,5-6' }, { Range: 'bytes=0-1', 'If-Range': '"stale"' }] as Record<string, string>[]) {
     const response = await get(headers);
     expect(response.status).toBe(200);
     expect(response.headers.get('Content-Length')).toBe(String(SIZE));

@@ -109,8 +109,9 @@ describe.each(KINDS)('on a %s map', (kind) => {
     const reader = new ZipReader(new BlobReader(asBlob(map, 'application/zip')));
     const entries = await reader.getEntries();
     expect(entries.map((entry) => entry.filename)).toEqual(['a.txt', 'b.bin']);
-    expect(await entries[0].getData!(new TextWriter())).toBe('alpha '.repeat(5000));
-    expect(await entries[1].getData!(new Uint8ArrayWriter())).toEqual(zipEntries['b.bin']);
+    const [a, b] = entries.map((entry) => (entry.directory ? undefined : entry));
+    expect(await a!.getData(new TextWriter())).toBe('alpha '.repeat(5000));
+    expect(await b!.getData(new Uint8ArrayWriter())).toEqual(zipEntries['b.bin']);
     await reader.close();
   });
 });

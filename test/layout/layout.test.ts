@@ -24,6 +24,7 @@ describe('import rules', () => {
     ['src/sources/http/source.ts', "const m = await import('../../backends/native/addon.js');", 'sources never import a backend'],
     ['src/map/base.ts', "import '../backends/wasm/index.js';", 'the map surface is written once, over backend hooks: it never imports a backend'],
     ['src/open.ts', "import './platforms/node.js';", 'only platforms (and the entries that pick one) register backends'],
+    ['src/adapters/parsers.ts', "import { HttpSource } from '../sources/http/source.js';", 'adapters see maps through their public interfaces only'],
     ['src/args.ts', "import { tempFiles } from '../test/helpers/temp-files.js';", 'the library never imports tests, benchmarks or examples'],
     ['assembly/pager.ts', 'import { STATUS } from "../src/backends/wasm/abi";', 'assembly imports nothing outside assembly'],
     ['assembly/kernels.ts', 'import { x } from "some-package";', 'assembly imports nothing outside assembly'],

@@ -11,30 +11,12 @@ import { SEEDS } from '../async/cases/seeds.js';
 import { bundleFor, ROOT } from './bundle.js';
 import { execFileSync } from 'node:child_process';
 import { expectReport, parseRun, spawnAsync, type RuntimeRun } from './run-runtime.js';
-import { workerdConfig } from './workerd-config.js';
-
-const WORKERD = join(ROOT, 'node_modules', '.bin', 'workerd');
+import { workerdTest } from './workerd-test.js';
 
 function expectAllPassed(run: RuntimeRun): void {
   console.log(`${run.detected.runtime}: ${run.detected.backend} — ${run.detected.reason}`);
   // The async fixtures declare no capabilities and no async case needs one: nothing may be skipped.
   expectReport(run.results[0], allAsyncCases, {});
-}
-
-/**
- * Writes a workerd bundle and config into a temp dir and runs `workerd test` without
- * blocking this process, whose control server the worker calls.
- */
-async function workerdTest(entry: string, bindings: Record<string, string>): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'portable-mmap-workerd-remote-'));
-  try {
-    writeFileSync(join(dir, 'main.mjs'), await bundleFor('workerd', entry));
-    copyFileSync(join(ROOT, 'dist', 'pager.wasm'), join(dir, 'pager.wasm'));
-    writeFileSync(join(dir, 'config.capnp'), workerdConfig({ main: 'main.mjs', bindings, localNetwork: true }));
-    return await spawnAsync(WORKERD, ['test', '--verbose', 'config.capnp'], { cwd: dir, timeout: 240_000 });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** What the edge worker must answer for ?offset=1000&length=5000 of big.bin. */
