@@ -155,7 +155,14 @@ describe('win32-x64: Windows Node under Wine with the win32-x64 prebuild', () =>
         failures.set(group, error);
       }
     }
-    console.log(`win32-x64 under Wine: prebuild and bundles ${prepared.toFixed(1)} s, ${times.join(', ')}`);
+    console.log(
+      [
+        `win32-x64 under Wine: prebuild and bundles ${prepared.toFixed(1)} s, ${times.join(', ')}`,
+        ...[...runs].map(([group, { detected, results }]) =>
+          `${group}: ${detected.runtime} ${detected.backend} — ${detected.reason}; ${results.map((r) => `${r.fixture}: ${r.passed} passed, ${r.failed.length} failed, ${r.skipped.length} skipped`).join('; ')}`,
+        ),
+      ].join('\n'),
+    );
   }, 600_000);
 
   afterAll(() => {

