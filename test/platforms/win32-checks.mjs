@@ -2,7 +2,7 @@
 // folder at argv[3]. Prints one JSON line per check ({ name, ok, detail }) and a last
 // { done: true } line. `node.exe win32-checks.mjs <package> <dir> child <name>` is the
 // second process of the shared-memory check: it opens the name and prints its bytes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,13 +12,30 @@ const api = await import(pathToFileURL(join(packageDir, 'dist', 'entries', 'node
 const { openMap, openShared, unlinkShared, detectBackend } = api;
 const text = (bytes) => Buffer.from(bytes).toString('latin1');
 
-if (mode === 'child') {
+if (mode === 'file-child') {
+  // the second process of the file-sharing check: sees the parent's stores, stores its own, no flush
+  const map = openMap(sharedName, { access: 'write' });
+  console.log(JSON.stringify({ bytes: text(map.read(0, 16)) }));
+  map.write('child', 16);
+  process.exit(0); // no flush, no close: the store is in the shared pages already
+}
+
+if (mode === 'flush-and-wait') {
+  // the durability check's process: flushes, says so, and waits to be killed (TerminateProcess)
+  const map = openMap(sharedName, { access: 'write' });
+  map.write('durable', 0);
+  map.flush();
+  console.log('flushed');
+  setInterval(() => map.getUint8(0), 1000);
+} else if (mode === 'child') {
   const map = openShared(sharedName);
   console.log(JSON.stringify({ bytes: text(map.read(0, 16)), byteLength: map.byteLength }));
   map.write('child', 16);
   map.close();
   process.exit(0);
 }
+
+if (mode === 'flush-and-wait') await new Promise(() => {}); // until killed
 
 mkdirSync(dir, { recursive: true });
 let serial = 0;
@@ -341,6 +358,43 @@ check('openShared: a second Windows process sees the bytes', () => {
   map.close();
   unlinkShared(name);
   return `child saw ${seen.byteLength} bytes`;
+});
+
+/** Runs this script as a second node.exe in `childMode` on `arg`, its output to a file (a pipe gives EBADF). */
+function secondProcess(childMode, arg) {
+  const out = join(dir, `child-${process.pid}-${serial++}.txt`);
+  const fd = openSync(out, 'w');
+  const child = spawn(process.execPath, [script, packageDir, dir, childMode, arg], { stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, exited, output: () => readFileSync(out, 'utf8') };
+}
+
+check("a 'write' file map is shared with a second Windows process, both ways, without a flush", async () => {
+  const path = file(Buffer.alloc(8192));
+  const map = openMap(path, { access: 'write' });
+  map.write('parent wrote it!', 0);
+  const second = secondProcess('file-child', path);
+  const { code } = await second.exited;
+  expect(code === 0, `child exited ${code}: ${second.output()}`);
+  const seen = JSON.parse(second.output().trim().split('\n').at(-1));
+  expect(seen.bytes === 'parent wrote it!', second.output());
+  expect(text(map.read(16, 5)) === 'child', text(map.read(16, 5)));
+  map.close();
+});
+
+check('durability: bytes flushed before the process is killed (TerminateProcess) are in the file', async () => {
+  const path = file(Buffer.alloc(4096));
+  const second = secondProcess('flush-and-wait', path);
+  for (let waited = 0; !second.output().includes('flushed'); waited += 50) {
+    expect(waited < 60_000, `the process never flushed: ${second.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  second.child.kill(); // TerminateProcess on Windows: no exit handlers, no close()
+  const { code, signal } = await second.exited;
+  const bytes = readFileSync(path).subarray(0, 7).toString('latin1');
+  expect(bytes === 'durable', `the file holds ${JSON.stringify(bytes)} after the kill (exit ${code}, ${signal})`);
+  return `killed: exit ${code}, signal ${signal}`;
 });
 
 for (const [name, fn] of checks) {

@@ -117,6 +117,8 @@ const CHECKS = [
   'ENOENT, EISDIR and EEXIST carry the codes Node uses',
   'worker threads share a write map and a named section',
   'openShared: a second Windows process sees the bytes',
+  "a 'write' file map is shared with a second Windows process, both ways, without a flush",
+  'durability: bytes flushed before the process is killed (TerminateProcess) are in the file',
 ];
 
 describe('win32-x64: Windows Node under Wine with the win32-x64 prebuild', () => {
