@@ -35,8 +35,16 @@ const ENODEV = -19;
 /** 4 KiB: the smallest page of the platforms we run (a larger page's end is a multiple of it). */
 const PAGE_GRAIN = 4096;
 
+/**
+ * What changes when the file does: its ctime and its size (the size as well, for
+ * kernels that keep ctime at a coarse tick and file systems without fine stamps).
+ */
+function changeStamp(stat: { size: bigint; ctimeNs?: bigint; ctimeMs: bigint }): string {
+  return `${stat.ctimeNs ?? stat.ctimeMs}:${stat.size}`;
+}
+
 /** Whether `count` bytes read at `position` end in a zero, or hold one just before a 4 KiB boundary of the file. */
-function mayHoldCutZeros(into: Uint8Array, count: number, position: number): boolean {
+export function mayHoldCutZeros(into: Uint8Array, count: number, position: number): boolean {
   if (into[count - 1] === 0) return true;
   const end = position + count;
   for (let boundary = (Math.floor(position / PAGE_GRAIN) + 1) * PAGE_GRAIN; boundary < end; boundary += PAGE_GRAIN) {
@@ -63,7 +71,7 @@ function attempt<T>(path: string | undefined, call: () => T): T {
 /** A file open on `fd`; closes it only if `owned` (the caller's descriptors stay the caller's). */
 class FileSource implements PageSource {
   /** The file's ctime when last looked at, before the next read starts (see read()). */
-  private stamp: bigint;
+  private stamp: string;
 
   constructor(
     private readonly fs: NodeFs,
@@ -72,7 +80,7 @@ class FileSource implements PageSource {
     private readonly path: string | undefined,
   ) {
     const stat = attempt(path, () => fs.fstatSync(fd, BIGINT));
-    this.stamp = stat.ctimeNs ?? stat.ctimeMs;
+    this.stamp = changeStamp(stat);
   }
 
   get size(): number {
@@ -85,9 +93,13 @@ class FileSource implements PageSource {
    * A positional read, checked against the file when it may have met a cut:
    * Linux's pread may return a full count of zeros for bytes that a truncate
    * cut from under it (the page cache past a new end reads as zeros) and a
-   * write then grew back. Such zeros always run to the end of a page or of the
-   * read, so a read whose last byte and whose bytes before each 4 KiB boundary
-   * are all non-zero cannot hold them and costs no more. Any other read is
+   * write then grew back. Such zeros run to the end of a page or of the read
+   * (the page cache zeroes a page's tail past a new end, and pages wholly past
+   * it), so a read whose last byte and whose bytes before each 4 KiB boundary
+   * are all non-zero is taken as it is, at no cost. What that leaves: a regrowing
+   * write that overtakes the read inside one 4 KiB page, and file systems that do
+   * not read through the local page cache (NFS, FUSE direct_io), where zeros may
+   * fall anywhere; neither was seen here (docs/ARCHITECTURE.md). Any other read is
    * followed by an fstat: bytes past the size then are not counted (the map
    * reads on, or notices the truncation), and a read during which the ctime
    * moved since the last look is made again.
@@ -98,7 +110,7 @@ class FileSource implements PageSource {
         const count = this.fs.readSync(this.fd, into, 0, into.length, position);
         if (count <= 0 || !mayHoldCutZeros(into, count, position)) return count;
         const stat = this.fs.fstatSync(this.fd, BIGINT);
-        const stamp = stat.ctimeNs ?? stat.ctimeMs;
+        const stamp = changeStamp(stat);
         const changed = stamp !== this.stamp;
         this.stamp = stamp;
         if (!changed || attempt === READ_ATTEMPTS) return Math.max(0, Math.min(count, Number(stat.size) - position));
