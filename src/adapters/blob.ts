@@ -6,7 +6,7 @@
  * call those methods: structured cloning, postMessage, FormData and a fetch body see
  * the empty Blob underneath (huggingface's WebBlob has the same limit).
  */
-import { checkMap, ownBuffer, rangeStream, readAsync, sliceBounds, type AnyMap } from './bytes.js';
+import { checkMap, ownBuffer, rangeStream, readExact, sliceBounds, type AnyMap } from './bytes.js';
 
 class MapBlob extends Blob {
   readonly #map: AnyMap;
@@ -41,7 +41,7 @@ class MapBlob extends Blob {
   }
 
   override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return (await readAsync(this.#map, this.#start, this.size)) as Uint8Array<ArrayBuffer>;
+    return await readExact(this.#map, this.#start, this.size); // a Blob's size is a promise: short data is an error
   }
 
   override async text(): Promise<string> {

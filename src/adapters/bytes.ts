@@ -4,7 +4,7 @@
  * end instead of failing (parsers ask for more than is left: pmtiles 16 KiB at
  * once, geotiff a header block), and a consumer's abort signal honoured.
  */
-import { aborted, invalidArgType } from '../errors.js';
+import { aborted, invalidArgType, outOfRange } from '../errors.js';
 import type { AsyncMemoryMap, MemoryMap } from '../types.js';
 
 /** Either kind of map; the adapters serve both. */
@@ -73,7 +73,18 @@ export async function readAsync(map: AnyMap, offset: number, length: number, sig
   return (await readClipped(map, offset, length, signal)) as Uint8Array<ArrayBuffer>; // read() copies into an ArrayBuffer of its own
 }
 
-/** Reads [start, end) in `chunk`-byte pieces as a byte stream; cancelling stops the reads. */
+/**
+ * Exactly `length` bytes at `offset`, for consumers that were promised a size
+ * (a Blob's, a Response's Content-Length): a map that shrank since is an error, never short data.
+ * @throws {RangeError} ERR_OUT_OF_RANGE when the map no longer holds them all
+ */
+export async function readExact(map: AnyMap, offset: number, length: number, signal?: AbortSignal | null): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = await readAsync(map, offset, length, signal);
+  if (bytes.length < length) throw outOfRange('offset + length', offset + length, `at most the map's byteLength (${map.byteLength}); the map shrank`);
+  return bytes;
+}
+
+/** Reads [start, end) in `chunk`-byte pieces as a byte stream (readExact: all of it, or an error); cancelling stops the reads. */
 export function rangeStream(map: AnyMap, start: number, end: number, chunk = 1024 * 1024, signal?: AbortSignal | null): ReadableStream<Uint8Array> {
   let at = start;
   return new ReadableStream<Uint8Array>({
@@ -82,11 +93,7 @@ export function rangeStream(map: AnyMap, start: number, end: number, chunk = 102
         controller.close();
         return;
       }
-      const bytes = await readClipped(map, at, Math.min(chunk, end - at), signal);
-      if (bytes.length === 0) {
-        controller.close();
-        return;
-      }
+      const bytes = await readExact(map, at, Math.min(chunk, end - at), signal);
       at += bytes.length;
       controller.enqueue(bytes);
     },

@@ -10,8 +10,9 @@
  * Wrapping bytes in a Response costs more than the direct adapters
  * (parsers.ts): prefer those where the library takes one.
  */
+import { closed } from '../errors.js';
 import { pinnedValidator } from '../map/validators.js';
-import { checkMap, rangeStream, readAsync, type AnyMap } from './bytes.js';
+import { checkMap, rangeStream, readExact, type AnyMap } from './bytes.js';
 
 type FetchInput = string | URL | Request;
 export type MapFetch = (input: FetchInput, init?: RequestInit) => Promise<Response>;
@@ -27,7 +28,7 @@ function parseRange(header: string | null, size: number): [number, number] | 'un
   if (!match || (match[1] === '' && match[2] === '')) return undefined; // several ranges, or not one we read
   if (match[1] === '') {
     const suffix = Number(match[2]);
-    if (suffix === 0) return 'unsatisfiable';
+    if (suffix === 0 || size === 0) return 'unsatisfiable'; // RFC 9110 §14.1.1: nothing to end a suffix at
     return [Math.max(0, size - suffix), size];
   }
   const start = Number(match[1]);
@@ -58,12 +59,15 @@ export function asFetch(map: AnyMap, url?: string | URL): MapFetch {
     const signal = init?.signal ?? request?.signal;
     if (only !== undefined && href(input) !== only) return new Response(null, { status: 404 });
     if (method !== 'GET' && method !== 'HEAD') return new Response(null, { status: 405, headers: { Allow: 'GET, HEAD' } });
+    if (map.closed) throw closed(); // a closed map has no size to answer HEAD with
     const size = map.byteLength;
     const pinned = pinnedValidator(map); // a remote map's ETag passes through; a Last-Modified date is no ETag
     const etag = pinned !== undefined && /^(W\/)?"/.test(pinned) ? pinned : ownTag!;
     const common = { 'Accept-Ranges': 'bytes', ETag: etag };
     const ifRange = headers.get('If-Range');
-    const range = ifRange !== null && ifRange !== etag ? undefined : parseRange(headers.get('Range'), size);
+    // If-Range compares strongly (RFC 9110 §13.1.5): a weak validator never matches
+    const whole = ifRange !== null && (ifRange !== etag || ifRange.startsWith('W/'));
+    const range = whole ? undefined : parseRange(headers.get('Range'), size);
     if (range === 'unsatisfiable') {
       return new Response(null, { status: 416, headers: { ...common, 'Content-Range': `bytes */${size}` } });
     }
@@ -73,7 +77,7 @@ export function asFetch(map: AnyMap, url?: string | URL): MapFetch {
     if (range) answer['Content-Range'] = `bytes ${start}-${end - 1}/${size}`;
     if (method === 'HEAD') return new Response(null, { status, headers: answer });
     // A small body is read before answering, so a failed read is a rejected fetch rather than a broken stream.
-    const body = end - start <= 1024 * 1024 ? await readAsync(map, start, end - start, signal) : rangeStream(map, start, end, undefined, signal);
+    const body = end - start <= 1024 * 1024 ? await readExact(map, start, end - start, signal) : rangeStream(map, start, end, undefined, signal);
     return new Response(body as BodyInit, { status, headers: answer });
   };
 }

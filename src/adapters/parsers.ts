@@ -6,7 +6,7 @@
  * EtagMismatch class pmtiles' retry logic recognises, taken from the user's own
  * pmtiles when a change has to be reported.
  */
-import { MmapError } from '../errors.js';
+import { closed, MmapError, sourceChanged } from '../errors.js';
 import { pinnedValidator } from '../map/validators.js';
 import { checkMap, ownBuffer, readAsync, readClipped, sliceBounds, type AnyMap } from './bytes.js';
 
@@ -74,12 +74,20 @@ export interface MapPMTilesSource {
 
 let keys = 0;
 
-/** pmtiles' own EtagMismatch (so its retry logic knows it), or undefined where pmtiles cannot be imported. */
-async function etagMismatch(message: string): Promise<Error | undefined> {
+/**
+ * pmtiles' own EtagMismatch (so its retry logic knows it), carrying the stable
+ * `code` ERR_MMAP_SOURCE_CHANGED and the map's error as `cause` (pmtiles rethrows it
+ * when its retry meets the same change: the map stays pinned to the object it
+ * opened); undefined where pmtiles cannot be imported.
+ */
+async function etagMismatch(message: string, cause?: unknown): Promise<Error | undefined> {
   try {
     const name = 'pmtiles'; // a variable: bundlers leave the optional peer alone
     const { EtagMismatch } = (await import(name)) as { EtagMismatch?: new (message?: string) => Error };
-    return EtagMismatch ? new EtagMismatch(message) : undefined;
+    if (!EtagMismatch) return undefined;
+    const error = Object.assign(new EtagMismatch(message), { code: 'ERR_MMAP_SOURCE_CHANGED' });
+    if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, configurable: true, writable: true });
+    return error;
   } catch {
     return undefined;
   }
@@ -98,13 +106,13 @@ export function asPMTilesSource(map: AnyMap, key?: string): MapPMTilesSource {
     async getBytes(offset, length, signal, etag) {
       const pinned = pinnedValidator(map);
       if (etag !== undefined && pinned !== undefined && etag !== pinned) {
-        throw (await etagMismatch(`the object's validator is ${pinned}, not ${etag}`)) ?? new Error(`etag mismatch: ${etag} != ${pinned}`);
+        throw (await etagMismatch(`the object's validator is ${pinned}, not ${etag}`)) ?? sourceChanged(undefined, `the etag ${etag} is not the pinned ${pinned}`);
       }
       try {
         const bytes = await readAsync(map, offset, length, signal);
         return pinned === undefined ? { data: ownBuffer(bytes) } : { data: ownBuffer(bytes), etag: pinned };
       } catch (error) {
-        if (error instanceof MmapError && error.code === 'ERR_MMAP_SOURCE_CHANGED') throw (await etagMismatch(error.message)) ?? error;
+        if (error instanceof MmapError && error.code === 'ERR_MMAP_SOURCE_CHANGED') throw (await etagMismatch(error.message, error)) ?? error;
         throw error;
       }
     },
@@ -131,7 +139,10 @@ export function asFileHandle(map: AnyMap): MapFileHandle {
       const bytes = await readAsync(map, 0, map.byteLength, signal);
       return encoding === undefined ? bytes : new TextDecoder(encoding === 'utf8' ? 'utf-8' : encoding).decode(bytes);
     },
-    stat: async () => ({ size: map.byteLength }),
+    stat: async () => {
+      if (map.closed) throw closed(); // a consumer that stats first must not go on against a dead map
+      return { size: map.byteLength };
+    },
     close: async () => undefined,
   } as MapFileHandle;
 }

@@ -75,3 +75,36 @@ test('other methods are 405 with Allow; another URL is 404 when the adapter was 
 test('an aborted signal rejects the fetch with AbortError', async () => {
   await expect(get({ Range: 'bytes=0-9' }, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
 });
+
+describe('edges', () => {
+  test('an empty map: any Range is 416 (a suffix range too), a plain GET is 200 with no bytes', async () => {
+    using empty = openMap(files.file('empty.bin', new Uint8Array(0)));
+    const fetchEmpty = asFetch(empty);
+    for (const range of ['bytes=0-', 'bytes=-5', 'bytes=0-0']) {
+      const response = await fetchEmpty(URL_, { headers: { Range: range } });
+      expect([range, response.status, response.headers.get('Content-Range')]).toEqual([range, 416, 'bytes */0']);
+    }
+    const whole = await fetchEmpty(URL_);
+    expect([whole.status, whole.headers.get('Content-Length'), (await body(whole)).length]).toEqual([200, '0', 0]);
+  });
+
+  test('a closed map rejects with ERR_MMAP_CLOSED, HEAD included', async () => {
+    const closing = openMap(files.file('closing.bin', bytes.subarray(0, 100)), { access: 'read' });
+    const fetchClosing = asFetch(closing);
+    closing.close();
+    await expect(fetchClosing(URL_, { method: 'HEAD' })).rejects.toMatchObject({ code: 'ERR_MMAP_CLOSED' });
+    await expect(fetchClosing(URL_, { headers: { Range: 'bytes=0-9' } })).rejects.toMatchObject({ code: 'ERR_MMAP_CLOSED' });
+  });
+
+  test('a map that shrinks under a streamed body errors the stream instead of ending it short', async () => {
+    const shrinking = openMap(files.file('shrinking.bin', bytes), { access: 'write' });
+    try {
+      const response = await asFetch(shrinking)(URL_);
+      expect(response.headers.get('Content-Length')).toBe(String(SIZE));
+      shrinking.resize(1024 * 1024 + 10); // inside the second 1 MiB read
+      await expect(response.arrayBuffer()).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    } finally {
+      shrinking.close();
+    }
+  });
+});

@@ -125,6 +125,7 @@ describe('validators and errors', () => {
     expect(first.etag).toMatch(/^"/);
     expect(new Uint8Array(first.data)).toEqual(tiles.bytes.subarray(0, 16_384));
     await expect(source.getBytes(0, 10, undefined, '"another"')).rejects.toBeInstanceOf(EtagMismatch);
+    await expect(source.getBytes(0, 10, undefined, '"another"')).rejects.toMatchObject({ code: 'ERR_MMAP_SOURCE_CHANGED' });
     expect((await source.getBytes(tiles.bytes.length - 10, 100, undefined, first.etag)).data.byteLength).toBe(10); // short at the end
   });
 
@@ -158,6 +159,27 @@ describe('validators and errors', () => {
     await expect(handle.readFile()).rejects.toMatchObject({ code: 'ERR_MMAP_CLOSED' });
     for (const adapter of [asAsyncBuffer, asBlob, asFetch, asFileHandle, asGeoTIFFSource, asPMTilesSource]) {
       expect(() => (adapter as (map: unknown) => unknown)({ read: 1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    }
+  });
+});
+
+describe('promised sizes', () => {
+  test("a Blob over a map that shrank rejects with ERR_OUT_OF_RANGE rather than returning fewer than its size's bytes", async () => {
+    const { openMap } = await import('../../src/entries/node.js');
+    const { tempFiles } = await import('../helpers/temp-files.js');
+    const local = tempFiles('adapters-blob');
+    const map = openMap(local.file('blob.bin', new Uint8Array(10_000).fill(7)), { access: 'write' });
+    try {
+      const blob = asBlob(map).slice(5000);
+      expect(blob.size).toBe(5000);
+      map.resize(6000);
+      await expect(blob.arrayBuffer()).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+      expect((await asBlob(map).arrayBuffer()).byteLength).toBe(6000); // a new Blob has the new size
+      map.close();
+      await expect(asFileHandle(map).stat()).rejects.toMatchObject({ code: 'ERR_MMAP_CLOSED' });
+    } finally {
+      map.close();
+      local.cleanup();
     }
   });
 });
