@@ -94,10 +94,7 @@ int mm_residency(const mm_map *map, uint64_t *resident_bytes) {
       break;
     }
     for (size_t i = 0; i < pages; i++, at += page) {
-      if (!(entries[i].attributes & 1)) continue;
-      uintptr_t lo = at < first ? first : at;
-      uintptr_t hi = at + page > last ? last : at + page;
-      resident += hi - lo;
+      if (entries[i].attributes & 1) resident += mm_page_bytes_inside(at, page, first, last);
     }
   }
   free(entries);

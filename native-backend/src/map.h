@@ -104,6 +104,25 @@ int mm_unlink_shared(const char *name, const char **syscall);
 int mm_map_file(mm_map *map, int fd, mm_access access, uint64_t offset, size_t length, uint64_t grow_to,
                 const char **syscall);
 
+/* A map before mm_map_file() succeeds: no region, no descriptor, the access's sharing and writability. */
+static inline void mm_map_init(mm_map *map, mm_access access, uint64_t offset) {
+  map->region = NULL;
+  map->data = NULL;
+  map->length = 0;
+  map->offset = offset;
+  map->fd = -1;
+  map->access = access;
+  map->shared = access == MM_WRITE;
+  map->writable = access != MM_READ;
+}
+
+/* The bytes of the page at `at` (`page` long) that lie inside [first, last): what a resident page adds to residency. */
+static inline uint64_t mm_page_bytes_inside(uintptr_t at, size_t page, uintptr_t first, uintptr_t last) {
+  uintptr_t lo = at < first ? first : at;
+  uintptr_t hi = at + page > last ? last : at + page;
+  return hi - lo;
+}
+
 /* Whether the guard caught a touch of the map's current region past the file's end. */
 bool mm_truncated(const mm_map *map);
 /*

@@ -159,14 +159,7 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
 
 int mm_map_file(mm_map *map, int fd, mm_access access, uint64_t offset, size_t length, uint64_t grow_to,
                 const char **syscall) {
-  map->region = NULL;
-  map->data = NULL;
-  map->length = 0;
-  map->offset = offset;
-  map->fd = -1;
-  map->access = access;
-  map->shared = access == MM_WRITE;
-  map->writable = access != MM_READ;
+  mm_map_init(map, access, offset);
   struct stat before;
   int err = 0;
   if (grow_to > 0) {
@@ -286,10 +279,7 @@ int mm_residency(const mm_map *map, uint64_t *resident_bytes) {
       break;
     }
     for (size_t i = 0; i < pages; i++, at += page) {
-      if (!(vec[i] & 1)) continue;
-      uintptr_t lo = at < first ? first : at;
-      uintptr_t hi = at + page > last ? last : at + page;
-      resident += hi - lo;
+      if (vec[i] & 1) resident += mm_page_bytes_inside(at, page, first, last);
     }
   }
   free(vec);

@@ -114,14 +114,7 @@ int mm_win_map_view(HANDLE handle, bool section, mm_access access, uint64_t offs
 
 int mm_map_file(mm_map *map, int fd, mm_access access, uint64_t offset, size_t length, uint64_t grow_to,
                 const char **syscall) {
-  map->region = NULL;
-  map->data = NULL;
-  map->length = 0;
-  map->offset = offset;
-  map->fd = -1;
-  map->access = access;
-  map->shared = access == MM_WRITE;
-  map->writable = access != MM_READ;
+  mm_map_init(map, access, offset);
   HANDLE handle = mm_handle_of(fd);
   bool section = mm_is_section(fd);
   LARGE_INTEGER before;
