@@ -19,13 +19,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
 import { allCases } from '../conformance/cases/index.js';
 import { BAD_CALL_COUNT } from '../bad-calls/run-report.js';
 import { ensurePrebuilds, prebuildPath } from '../helpers/prebuilds.js';
 import { ROOT } from '../runtimes/bundle.js';
 import { BYTES, expectReport, FILES, FILES_WINDOWED, parseRun, type RuntimeRun } from '../runtimes/run-runtime.js';
 import { cacheDir, toolPath } from '../tools/tools.mjs';
+import { bundleForNode } from './node-bundle.js';
 
 /** A Linux path as Wine's Z: drive names it. */
 const windowsPath = (path: string) => `Z:${path.replace(/\//g, '\\')}`;
@@ -42,29 +42,10 @@ function stage(dir: string): string {
   return pkg;
 }
 
-/** Imports of the package's node entry in source become imports of the staged package. */
-const stagedPackage: Plugin = {
-  name: 'staged-package',
-  setup(b) {
-    b.onResolve({ filter: /src\/entries\/node(\.js)?$/ }, () => ({ path: 'portable-mmap', external: true }));
-  },
-};
-
-/** A bundle of `entry` beside the staged node_modules (Node 20 runs no TypeScript). */
+/** A bundle of `entry` beside the staged node_modules (Node 20 runs no TypeScript), importing the staged package. */
 async function bundleInto(dir: string, entry: string, name: string): Promise<string> {
   const outfile = join(dir, `${name}.mjs`);
-  await build({
-    entryPoints: [join(ROOT, entry)],
-    absWorkingDir: ROOT,
-    bundle: true,
-    outfile,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: ['portable-mmap'],
-    plugins: [stagedPackage],
-    logLevel: 'silent',
-  });
+  await bundleForNode(entry, outfile, 'portable-mmap');
   return outfile;
 }
 
