@@ -10,7 +10,9 @@ import { GeoTIFF } from 'geotiff';
 import { asyncBufferFromUrl, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { EtagMismatch, PMTiles } from 'pmtiles';
 import { asAsyncBuffer, asBlob, asFetch, asFileHandle, asGeoTIFFSource, asPMTilesSource } from '../../src/adapters/index.js';
+import { openMap } from '../../src/entries/node.js';
 import type { AsyncMemoryMap, MemoryMap } from '../../src/types.js';
+import { tempFiles } from '../helpers/temp-files.js';
 import { fastaFiles, geotiffFile, parquetFile, pmtilesFile, zipFile } from './fixtures.js';
 import { fixtures, KINDS, type Fixtures, type Kind } from './maps.js';
 
@@ -165,8 +167,6 @@ describe('validators and errors', () => {
 
 describe('promised sizes', () => {
   test("a Blob over a map that shrank rejects with ERR_OUT_OF_RANGE rather than returning fewer than its size's bytes", async () => {
-    const { openMap } = await import('../../src/entries/node.js');
-    const { tempFiles } = await import('../helpers/temp-files.js');
     const local = tempFiles('adapters-blob');
     const map = openMap(local.file('blob.bin', new Uint8Array(10_000).fill(7)), { access: 'write' });
     try {
