@@ -6,7 +6,7 @@
  * lists are checked by the call plans in map/plans.ts, built on these rules.
  */
 import { invalidArgType, invalidArgValue, outOfRange, readOnly } from './errors.js';
-import type { Access, Advice, AsyncMapOptions, AsyncPageSource, PageSource, BackendChoice, MapOptions, Needle, SharedOptions, Whence } from './types.js';
+import type { Access, Advice, AsyncMapOptions, AsyncPageSource, PageCache, PageSource, BackendChoice, MapOptions, Needle, SharedOptions, Whence } from './types.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -111,7 +111,20 @@ export interface AsyncOptions {
   fetch: typeof globalThis.fetch | undefined;
   signal: AbortSignal | undefined;
   timeout: number | undefined;
+  concurrency: number;
+  mergeGap: number;
+  maxRequestBytes: number;
+  cache: PageCache | undefined;
+  cacheKey: string | undefined;
 }
+
+/** Default `concurrency` (browsers open at most 6 HTTP/1.1 connections per origin). */
+export const DEFAULT_CONCURRENCY = 6;
+export const MAX_CONCURRENCY = 64;
+/** Default `maxRequestBytes`. */
+export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** Largest `mergeGap` and `maxRequestBytes`: 1 GiB, far past any useful request. */
+export const MAX_REQUEST_BYTES = 1024 * 1024 * 1024;
 
 /** Largest `timeout`: setTimeout's limit (2^31 − 1 ms). */
 export const MAX_TIMEOUT = 2 ** 31 - 1;
@@ -142,7 +155,7 @@ export function normalizeOptions(options: unknown, defaultMaxResident = DEFAULT_
  */
 export function normalizeAsyncOptions(options: unknown, defaultMaxResident = DEFAULT_MAX_RESIDENT): NormalizedOptions & AsyncOptions {
   const opts = mapOptions(options, defaultMaxResident);
-  const own = asyncOptions(options as AsyncMapOptions | undefined);
+  const own = asyncOptions(options as AsyncMapOptions | undefined, opts.pageSize);
   return { ...checkGrow(opts), ...own };
 }
 
@@ -158,14 +171,39 @@ function isSignal(value: unknown): value is AbortSignal {
 }
 
 /** openMapAsync()'s own options; mapOptions() checked that `options` is an object. */
-function asyncOptions(o: AsyncMapOptions = {}): AsyncOptions {
-  const { headers, fetch, signal, timeout } = o;
+function asyncOptions(o: AsyncMapOptions = {}, pageSize: number): AsyncOptions {
+  const { headers, fetch, signal, timeout, cache, cacheKey } = o;
   if (headers !== undefined && (headers === null || typeof headers !== 'object')) {
     throw invalidArgType('options.headers', 'an object (Headers, a record or an array of pairs)', headers);
   }
   if (fetch !== undefined && typeof fetch !== 'function') throw invalidArgType('options.fetch', 'of type function', fetch);
   if (signal !== undefined && !isSignal(signal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
-  return { headers, fetch, signal, timeout: timeout === undefined ? undefined : checkInteger('options.timeout', timeout, 0, MAX_TIMEOUT) };
+  if (cache !== undefined && (cache === null || typeof cache !== 'object' || typeof cache.get !== 'function' || typeof cache.put !== 'function')) {
+    throw invalidArgType('options.cache', 'a PageCache (an object with get() and put())', cache);
+  }
+  if (cacheKey !== undefined && typeof cacheKey !== 'string') throw invalidArgType('options.cacheKey', 'of type string', cacheKey);
+  return {
+    headers,
+    fetch,
+    signal,
+    timeout: timeout === undefined ? undefined : checkInteger('options.timeout', timeout, 0, MAX_TIMEOUT),
+    concurrency: o.concurrency === undefined ? DEFAULT_CONCURRENCY : checkInteger('options.concurrency', o.concurrency, 1, MAX_CONCURRENCY),
+    mergeGap: o.mergeGap === undefined ? pageSize : checkInteger('options.mergeGap', o.mergeGap, 0, MAX_REQUEST_BYTES),
+    maxRequestBytes: o.maxRequestBytes === undefined
+      ? Math.max(DEFAULT_MAX_REQUEST_BYTES, pageSize)
+      : checkInteger('options.maxRequestBytes', o.maxRequestBytes, pageSize, MAX_REQUEST_BYTES),
+    cache,
+    cacheKey,
+  };
+}
+
+/** A Promise-returning read's trailing options (`{ signal }`); undefined when there are none. */
+export function callSignal(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+  const { signal } = options as { signal?: unknown };
+  if (signal !== undefined && !isSignal(signal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  return signal as AbortSignal | undefined;
 }
 
 function mapOptions(options: unknown, defaultMaxResident: number): NormalizedOptions {

@@ -8,6 +8,7 @@ export type { MmapErrorCode, Permission, UnsupportedReason } from './errors.js';
 export type {
   Access,
   Advice,
+  AsyncCallOptions,
   AsyncMapCursor,
   AsyncMapTarget,
   AsyncMapOptions,
@@ -23,6 +24,7 @@ export type {
   MapTarget,
   MemoryMap,
   Needle,
+  PageCache,
   PageSource,
   Residency,
   RuntimeName,

@@ -38,6 +38,33 @@ export interface AsyncMapOptions extends MapOptions {
   fetch?: typeof globalThis.fetch;
   signal?: AbortSignal;
   timeout?: number;
+  /** Most source requests in flight per map (default 6). */
+  concurrency?: number;
+  /** Misses waited for at the same moment at most this many bytes apart share one request, the gap included (default `pageSize`; 0 allowed). */
+  mergeGap?: number;
+  /** No request asks for more bytes; a longer run is split (default 16 MiB, at least `pageSize`). */
+  maxRequestBytes?: number;
+  /** Keeps fetched pages across maps, processes and sessions (docs/remote.md, "Caching"). */
+  cache?: PageCache;
+  /** Names the object in `cache` (default: the full URL; required with `cache` for a Blob or an AsyncPageSource). */
+  cacheKey?: string;
+}
+
+/** Options of one Promise-returning read of an AsyncMemoryMap. */
+export interface AsyncCallOptions {
+  /** Aborting rejects this call with an AbortError; a request other calls still wait for goes on. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Where fetched pages are kept across maps: the library makes the keys (from `cacheKey`, the
+ * object's validator and size, `pageSize` and the page index) and checks what `get` returns.
+ * The bytes handed to `put()` belong to the cache.
+ */
+export interface PageCache {
+  get(key: string): Promise<Uint8Array | undefined> | Uint8Array | undefined;
+  put(key: string, bytes: Uint8Array): Promise<void> | void;
+  delete?(key: string): Promise<void> | void;
 }
 
 /** Options of `openShared()`. */
@@ -62,6 +89,8 @@ export interface MapStats {
   bytesRead: number;
   bytesWritten: number;
   requests: number;
+  /** Pages an async map's `cache` served (0 without one, and on synchronous maps). */
+  cacheHits: number;
 }
 
 /** Python's file-like half of mmap: a position and reads/writes relative to it. */
@@ -148,10 +177,10 @@ export interface AsyncMemoryMap extends AsyncDisposable {
   readonly closed: boolean;
   readonly stableViews: boolean;
 
-  load(offset: number, length: number): Promise<void>;
+  load(offset: number, length: number, options?: AsyncCallOptions): Promise<void>;
   at(index: number): number | undefined;
-  read(offset: number, length?: number): Promise<Uint8Array>;
-  readInto(target: ArrayBufferView, offset: number): Promise<number>;
+  read(offset: number, length?: number, options?: AsyncCallOptions): Promise<Uint8Array>;
+  readInto(target: ArrayBufferView, offset: number, options?: AsyncCallOptions): Promise<number>;
   getUint8(offset: number): number;
   getInt8(offset: number): number;
   getUint16(offset: number, littleEndian?: boolean): number;
@@ -166,8 +195,8 @@ export interface AsyncMemoryMap extends AsyncDisposable {
   write(data: Uint8Array | string, offset: number): Promise<number>;
   fill(value: number, offset?: number, length?: number): Promise<void>;
   move(dest: number, src: number, count: number): Promise<void>;
-  find(needle: Needle, start?: number, end?: number): Promise<number>;
-  rfind(needle: Needle, start?: number, end?: number): Promise<number>;
+  find(needle: Needle, start?: number, end?: number, options?: AsyncCallOptions): Promise<number>;
+  rfind(needle: Needle, start?: number, end?: number, options?: AsyncCallOptions): Promise<number>;
   cursor(position?: number): AsyncMapCursor;
   flush(offset?: number, length?: number): Promise<void>;
   resize(newLength: number): Promise<void>;
@@ -191,7 +220,8 @@ export interface PageSource {
 /** The asynchronous twin of `PageSource`. */
 export interface AsyncPageSource {
   readonly size: number;
-  read(into: Uint8Array, position: number): Promise<number>;
+  /** `options.signal` aborts when no call waits for this read any more: a source may stop early (and reject). */
+  read(into: Uint8Array, position: number, options?: { signal?: AbortSignal }): Promise<number>;
   write?(from: Uint8Array, position: number): Promise<number>;
   truncate?(size: number): Promise<void>;
   sync?(): Promise<void>;

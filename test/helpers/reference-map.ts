@@ -103,7 +103,7 @@ class ReferenceMap extends MapBase {
     return { residentBytes: this.length, mappedBytes: this.length };
   }
   protected statsNow(): MapStats {
-    return { faults: 0, evictions: 0, bytesRead: this.moved.read, bytesWritten: this.moved.written, requests: 0 };
+    return { faults: 0, evictions: 0, bytesRead: this.moved.read, bytesWritten: this.moved.written, requests: 0, cacheHits: 0 };
   }
   protected openLease(): Lease {
     const bytes = this.bytes.slice(); // the reference simply snapshots

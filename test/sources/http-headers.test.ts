@@ -83,7 +83,9 @@ describe('retry rules', () => {
     expect([0, 1, 2, 3].map((n) => backoffMs(n, 100, 10_000, () => 0.999999))).toEqual([100, 200, 400, 800]);
     expect(backoffMs(20, 100, 5000, () => 1)).toBe(5000);
     expect(backoffMs(0, 100, 5000, () => 0, 3000)).toBe(3000);
-    expect(backoffMs(0, 100, 5000, () => 0, 60_000)).toBe(5000);
+    expect(backoffMs(0, 100, 5000, () => 0, 12_000)).toBe(12_000); // Retry-After is honoured past maxMs…
+    expect(backoffMs(0, 100, 5000, () => 0, 60_000)).toBe(30_000); // …up to 30 s
+    expect(backoffMs(0, 100, 5000, () => 0, 60_000, 2000)).toBe(2000); // or a shorter request timeout
   });
 });
 

@@ -250,7 +250,7 @@ export class NativeMap extends MapBase {
   }
 
   protected statsNow(): MapStats {
-    return { faults: 0, evictions: 0, bytesRead: this.bytesRead, bytesWritten: this.bytesWritten, requests: 0 };
+    return { faults: 0, evictions: 0, bytesRead: this.bytesRead, bytesWritten: this.bytesWritten, requests: 0, cacheHits: 0 };
   }
 
   /** Reads through the addon, which keeps the mapping after close() and clips at the current length. */

@@ -275,7 +275,7 @@ export abstract class PagerCore {
 
   stats(): MapStats {
     const { faults, bytesRead, bytesWritten, requests } = this.counters;
-    return { faults, evictions: this.meta.evictionCount() - this.evictionBase, bytesRead, bytesWritten, requests };
+    return { faults, evictions: this.meta.evictionCount() - this.evictionBase, bytesRead, bytesWritten, requests, cacheHits: 0 };
   }
 
   /** A reader that keeps the source and the frames alive until released. */

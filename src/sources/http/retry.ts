@@ -113,14 +113,19 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The longest a server's Retry-After makes a retry wait (docs/remote.md): a longer one is waited for this long. */
+export const MAX_RETRY_AFTER_MS = 30_000;
+
 /**
  * Exponential backoff with jitter: between half and all of `baseMs · 2^failures`, capped
- * at `maxMs`, and never shorter than the server's Retry-After (itself capped at `maxMs`).
+ * at `maxMs`, and never shorter than the server's Retry-After, which is honoured past
+ * `maxMs` up to `retryAfterCapMs` (30 s, or less with a shorter request timeout).
  */
-export function backoffMs(failures: number, baseMs: number, maxMs: number, random: () => number, retryAfter?: number): number {
+export function backoffMs(failures: number, baseMs: number, maxMs: number, random: () => number, retryAfter?: number,
+  retryAfterCapMs = MAX_RETRY_AFTER_MS): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** failures);
   const jittered = ceiling / 2 + (random() * ceiling) / 2;
-  return Math.round(Math.max(jittered, Math.min(retryAfter ?? 0, maxMs)));
+  return Math.round(Math.max(jittered, Math.min(retryAfter ?? 0, retryAfterCapMs)));
 }
 
 /** A retryable failure of one attempt. */
@@ -144,6 +149,8 @@ export interface RetryPolicy {
   retries: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** The longest a Retry-After is waited for. */
+  retryAfterCapMs: number;
   random: () => number;
 }
 
@@ -159,7 +166,7 @@ export async function retrying(pool: Limiter, policy: RetryPolicy, signal: Abort
     const { failure } = await pool.run(attempt, signal);
     if (failure === undefined) continue;
     if (failures >= policy.retries) return { failure, attempts: failures + 1 };
-    await sleep(backoffMs(failures++, policy.baseDelayMs, policy.maxDelayMs, policy.random, failure.retryAfter), signal);
+    await sleep(backoffMs(failures++, policy.baseDelayMs, policy.maxDelayMs, policy.random, failure.retryAfter, policy.retryAfterCapMs), signal);
   }
   return undefined;
 }

@@ -16,7 +16,7 @@ import { aborted, closed, MmapError, outOfRange, sourceFailed } from '../../erro
 import { checkProbe, checkRange, preconditionHeaders, type Validators } from './headers.js';
 import { noStore, resolveTarget, type HttpTarget } from './target.js';
 import { readLength } from '../read-range.js';
-import { Attempt, Limiter, retrying, type Failure, type Outcome, type RetryPolicy } from './retry.js';
+import { Attempt, Limiter, MAX_RETRY_AFTER_MS, retrying, type Failure, type Outcome, type RetryPolicy } from './retry.js';
 
 export type { HttpTarget };
 
@@ -128,6 +128,7 @@ class RangeSource implements HttpSource {
       retries: options.retries ?? DEFAULT_RETRIES,
       baseDelayMs: options.retryDelay ?? DEFAULT_RETRY_DELAY,
       maxDelayMs: options.maxRetryDelay ?? DEFAULT_MAX_RETRY_DELAY,
+      retryAfterCapMs: Math.min(MAX_RETRY_AFTER_MS, options.timeout ?? Infinity),
       random: options.random ?? Math.random,
     };
     this.#pool = new Limiter(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
