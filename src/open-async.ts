@@ -3,12 +3,15 @@
  * (one probe request for HTTP), and map it on the wasm pager.
  */
 import { isSourceLike, normalizeAsyncOptions } from './args.js';
-import { aborted, backendUnavailable, invalidArgType, readOnly } from './errors.js';
+import { aborted, backendUnavailable, invalidArgType, invalidArgValue, readOnly } from './errors.js';
 import { requireWasm } from './open.js';
 import { platform } from './platforms/registry.js';
 import { blobSource } from './sources/blob.js';
 import { guardedSource } from './sources/guarded.js';
-import { DEFAULT_MAX_IN_FLIGHT, openHttpSource, type HttpSource } from './sources/http/source.js';
+import { openHttpSource, type HttpSource } from './sources/http/source.js';
+import { isStrongEtag, type Validators } from './sources/http/headers.js';
+import { CachedSource } from './sources/cached.js';
+import { PlannedSource } from './sources/planner.js';
 import { pinValidator } from './map/validators.js';
 import type { AsyncMapOptions, AsyncMapTarget, AsyncMemoryMap, AsyncPageSource } from './types.js';
 
@@ -29,6 +32,16 @@ function classifyAsyncTarget(target: unknown): ClassifiedAsyncTarget {
 }
 
 /**
+ * The part of a page's cache key that names one version of the object: `cacheKey`, its
+ * validator (a strong ETag, else Last-Modified; a weak ETag may stay the same across
+ * changes) and size, and the page size; the page index follows.
+ */
+function pagePrefix(cacheKey: string, validators: Validators, size: number, pageSize: number): string {
+  const validator = isStrongEtag(validators.etag) ? validators.etag : validators.lastModified ?? '';
+  return `portable-mmap/1\n${cacheKey}\n${validator}\n${size}\n${pageSize}\n`;
+}
+
+/**
  * Maps an object that can only be read asynchronously: an http(s) URL or Request
  * (HTTP Range requests), a Blob or File, or an AsyncPageSource.
  * Every error rejects, argument errors included.
@@ -39,28 +52,37 @@ function classifyAsyncTarget(target: unknown): ClassifiedAsyncTarget {
 export async function openMapAsync(target: AsyncMapTarget, options?: AsyncMapOptions): Promise<AsyncMemoryMap> {
   const classified = classifyAsyncTarget(target);
   const p = platform();
-  const { headers, fetch, signal, timeout, ...opts } = normalizeAsyncOptions(options, p.defaultMaxResident);
+  const { headers, fetch, signal, timeout, concurrency, mergeGap, maxRequestBytes, cache, cacheKey, ...opts } =
+    normalizeAsyncOptions(options, p.defaultMaxResident);
   if (opts.backend === 'native') throw backendUnavailable('native', 'openMapAsync() maps asynchronous sources with the wasm pager only');
   const wasm = requireWasm(p);
   if (classified.kind !== 'source' && opts.access === 'write') throw readOnly(`access 'write' on ${classified.kind === 'http' ? 'an HTTP object' : 'a Blob'}`);
+  if (cache !== undefined && opts.access === 'write') throw invalidArgValue('options.cache', cache, "a cache serves 'read' and 'copy' maps (written pages would go stale in it)");
+  if (cache !== undefined && cacheKey === undefined && classified.kind !== 'http') {
+    throw invalidArgType('options.cacheKey', 'a string (required with options.cache for a Blob or an AsyncPageSource)', cacheKey);
+  }
   if (signal?.aborted) throw aborted(signal.reason);
-  const guard = { signal, timeout, maxInFlight: DEFAULT_MAX_IN_FLIGHT };
+  const guard = { signal, timeout, maxInFlight: concurrency };
   let source: AsyncPageSource;
   if (classified.kind === 'http') {
     // the probe asks for the first page, so that page needs no request of its own
-    source = await openHttpSource(classified.target, { headers, fetch, signal, timeout, probeLength: opts.pageSize });
+    source = await openHttpSource(classified.target, { headers, fetch, signal, timeout, probeLength: opts.pageSize, maxInFlight: concurrency });
   } else if (classified.kind === 'blob') {
     source = guardedSource(blobSource(classified.blob), guard); // the guard applies the signal
   } else {
     source = guardedSource(classified.source, guard);
   }
+  const validators = classified.kind === 'http' ? (source as HttpSource).validators : {};
+  // pager → cache (if any) → request planner → source; each layer passes close() down
+  let layered: AsyncPageSource = new PlannedSource(source, { mergeGap, maxRequestBytes });
+  if (cache !== undefined) {
+    const key = cacheKey ?? (source as HttpSource).url;
+    layered = new CachedSource(layered, cache, pagePrefix(key, validators, source.size, opts.pageSize), opts.pageSize);
+  }
   try {
     // The HTTP source aborts its requests when closed, so its reads may land in the frames.
-    const map = await wasm.openAsync(source, { ...opts, signal, readsIntoFrames: classified.kind === 'http' });
-    if (classified.kind === 'http') {
-      const { etag, lastModified } = (source as HttpSource).validators;
-      pinValidator(map, etag ?? lastModified);
-    }
+    const map = await wasm.openAsync(layered, { ...opts, signal, readsIntoFrames: classified.kind === 'http' });
+    if (classified.kind === 'http') pinValidator(map, validators.etag ?? validators.lastModified);
     return map;
   } catch (error) {
     // A source the library opened is closed again; the caller's own source stays the caller's.

@@ -3,13 +3,16 @@
  * not apply them themselves (a Blob, a user's AsyncPageSource; the HTTP source
  * applies its own). Each call to the source is admitted by a Limiter, rejects with an
  * AbortError as soon as the signal aborts (and at once after it did), and fails with
- * ERR_MMAP_SOURCE_FAILED when it takes longer than `timeout` ms. A call that lost the
- * race may still complete in the source; the map never uses what it returns.
+ * ERR_MMAP_SOURCE_FAILED when it takes longer than `timeout` ms. A read's own signal
+ * (no call waits for it any more) is passed to the source and ends the wait likewise.
+ * A call that lost the race may still complete in the source; the map never uses
+ * what it returns.
  * `close()` always reaches the source.
  */
 import { aborted, sourceFailed } from '../errors.js';
 import type { AsyncPageSource } from '../types.js';
 import { Limiter } from './http/retry.js';
+import { followAny } from './signals.js';
 
 export interface GuardOptions {
   signal?: AbortSignal;
@@ -50,7 +53,17 @@ export function guardedSource(source: AsyncPageSource, options: GuardOptions): A
     get size() {
       return source.size;
     },
-    read: (into, position) => guard('read()', () => source.read(into, position)),
+    read: (into, position, options) => {
+      const own = options?.signal;
+      if (own === undefined) return guard('read()', () => source.read(into, position));
+      // this read alone may be cancelled too: the source is told, and the map stops waiting at once
+      if (own.aborted) return Promise.reject(aborted(own.reason));
+      const { signal: either, unlink } = followAny([signal, own]);
+      const call = guard('read()', () => source.read(into, position, { signal: own }));
+      return race(call, 'read()', either, undefined).catch((error: unknown) => {
+        throw own.aborted && !signal.aborted ? aborted(own.reason) : error;
+      }).finally(unlink);
+    },
     close: async () => {
       await source.close?.();
     },

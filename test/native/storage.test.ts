@@ -86,7 +86,7 @@ describe('stats()', () => {
     map.view(0, 100);
     map.find('abc');
     map.move(0, 10, 5);
-    expect(map.stats()).toEqual({ faults: 0, evictions: 0, bytesRead: 10 + 5 + 6, bytesWritten: 3 + 4 + 2, requests: 0 });
+    expect(map.stats()).toEqual({ faults: 0, evictions: 0, bytesRead: 10 + 5 + 6, bytesWritten: 3 + 4 + 2, requests: 0, cacheHits: 0 });
   });
 });
 

@@ -83,7 +83,7 @@ describe('a wasm map over a PageSource', () => {
     const map = openMap(source, { ...identity, access: 'write' });
     expect(map.read(PAGE, 6 * PAGE).length).toBe(6 * PAGE);
     expect(source.calls).toEqual([{ op: 'read', position: PAGE, length: 6 * PAGE }]);
-    expect(map.stats()).toEqual({ faults: 6, evictions: 0, bytesRead: 6 * PAGE, bytesWritten: 0, requests: 1 });
+    expect(map.stats()).toEqual({ faults: 6, evictions: 0, bytesRead: 6 * PAGE, bytesWritten: 0, requests: 1, cacheHits: 0 });
     map.fill(1, PAGE + 10, 3 * PAGE);
     map.setUint8(10 * PAGE, 1);
     source.calls.length = 0;

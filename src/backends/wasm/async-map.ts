@@ -15,14 +15,14 @@
  * stream reads), so bytes that a call made resident stay usable synchronously
  * until the next such call starts.
  */
-import { optionalOffset, type NormalizedOptions } from '../../args.js';
+import { callSignal, optionalOffset, type NormalizedOptions } from '../../args.js';
 import { advisePlan, checkWritable, fillPlan, loadPlan, movePlan, readIntoPlan, readPlan, resizePlan, searchPlan, spanPlan, writePlan } from '../../map/plans.js';
 import { AsyncCursor } from '../../map/async-cursor.js';
 import { aborted, closed, isTruncated, notLoaded, readOnly } from '../../errors.js';
 import { ASYNC_DISPOSE } from '../../map/base.js';
 import { MapReader } from '../../map/reader.js';
 import { streamFrom } from '../../map/stream.js';
-import type { Access, Advice, AsyncMapCursor, AsyncMemoryMap, AsyncPageSource, MapStats, Needle, Residency } from '../../types.js';
+import type { Access, Advice, AsyncCallOptions, AsyncMapCursor, AsyncMemoryMap, AsyncPageSource, MapStats, Needle, Residency } from '../../types.js';
 import { ACCESS } from './abi.js';
 import { AsyncPager } from './async-pager.js';
 import { MOVE_CHUNK, copyIn, copyOut, fillBytes, moveChunks, typedIndex, viewBytes } from './copy.js';
@@ -101,27 +101,44 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
     }
   }
 
-  /** Brings [offset, offset + length) in; it stays resident until the next Promise-returning call. */
-  load(offset: number, length: number): Promise<void> {
-    return this.call(async () => {
-      const { start, count } = loadPlan(offset, length, this.length);
-      if (count > 0) await this.pager.load(start, count, this.check);
+  /**
+   * A call with its own `{ signal }` (the options after its positional arguments):
+   * `body` gets the signal and the check to run after every await.
+   */
+  private signalled<T>(options: unknown, body: (signal: AbortSignal | undefined, check: () => void) => Promise<T>): Promise<T> {
+    return this.call(() => {
+      const signal = callSignal(options);
+      if (signal === undefined) return body(undefined, this.check);
+      const check = () => {
+        this.checkLive();
+        if (signal.aborted) throw aborted(signal.reason);
+      };
+      check();
+      return body(signal, check);
     });
   }
 
-  read(offset: number, length?: number): Promise<Uint8Array> {
-    return this.call(async () => {
+  /** Brings [offset, offset + length) in; it stays resident until the next Promise-returning call. */
+  load(offset: number, length: number, options?: AsyncCallOptions): Promise<void> {
+    return this.signalled(options, async (signal, check) => {
+      const { start, count } = loadPlan(offset, length, this.length);
+      if (count > 0) await this.pager.load(start, count, check, signal);
+    });
+  }
+
+  read(offset: number, length?: number, options?: AsyncCallOptions): Promise<Uint8Array> {
+    return this.signalled(options, async (signal, check) => {
       const { start, count } = readPlan(offset, length, this.length);
       const copy = new Uint8Array(count);
-      if (count > 0) await this.copyOut(start, copy);
+      if (count > 0) await this.copyOut(start, copy, check, signal);
       return copy;
     });
   }
 
-  readInto(target: ArrayBufferView, offset: number): Promise<number> {
-    return this.call(async () => {
+  readInto(target: ArrayBufferView, offset: number, options?: AsyncCallOptions): Promise<number> {
+    return this.signalled(options, async (signal, check) => {
       const { into, start, count } = readIntoPlan(target, offset, this.length);
-      if (count > 0) await this.copyOut(start, into);
+      if (count > 0) await this.copyOut(start, into, check, signal);
       return count;
     });
   }
@@ -160,15 +177,16 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
     });
   }
 
-  find(needle: Needle, start?: number, end?: number): Promise<number> {
-    return this.call(() => this.search(needle, start, end, false));
+  find(needle: Needle, start?: number, end?: number, options?: AsyncCallOptions): Promise<number> {
+    return this.signalled(options, (signal, check) => this.search(needle, start, end, false, check, signal));
   }
 
-  rfind(needle: Needle, start?: number, end?: number): Promise<number> {
-    return this.call(() => this.search(needle, start, end, true));
+  rfind(needle: Needle, start?: number, end?: number, options?: AsyncCallOptions): Promise<number> {
+    return this.signalled(options, (signal, check) => this.search(needle, start, end, true, check, signal));
   }
 
-  private async search(needle: Needle, start: number | undefined, end: number | undefined, backward: boolean): Promise<number> {
+  private async search(needle: Needle, start: number | undefined, end: number | undefined, backward: boolean,
+    check: () => void, signal: AbortSignal | undefined): Promise<number> {
     const range = searchPlan(needle, start, end, this.length, backward);
     if (typeof range === 'number') return range;
     let { from, to } = range;
@@ -179,13 +197,13 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
       if (backward) to = resumeAt(result);
       else from = resumeAt(result);
       return false;
-    }, this.check);
+    }, check, signal);
     return result;
   }
 
-  private copyOut(offset: number, target: Uint8Array): Promise<void> {
+  private copyOut(offset: number, target: Uint8Array, check = this.check, signal?: AbortSignal): Promise<void> {
     let done = 0;
-    return this.pager.drive(() => (done = copyOut(this.pager, offset, target, done)) === target.length, this.check);
+    return this.pager.drive(() => (done = copyOut(this.pager, offset, target, done)) === target.length, check, signal);
   }
 
   private copyIn(data: Uint8Array, offset: number): Promise<void> {

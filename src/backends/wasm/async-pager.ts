@@ -23,7 +23,7 @@ import type { Advice, AsyncPageSource, MapStats } from '../../types.js';
 import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode } from './abi.js';
 import { CallGate } from './call-gate.js';
 import { copyOut, touch } from './copy.js';
-import { Loads } from './loads.js';
+import { Loads, type Load } from './loads.js';
 import { PagerCore } from './pager-core.js';
 import type { PagerOptions } from './pager-options.js';
 import { MAX_READ_AHEAD_BYTES, ReadAheadWindows, type ReadAheadHost } from './read-ahead-windows.js';
@@ -34,8 +34,8 @@ import { WriteBackQueue } from './write-back.js';
 export class AsyncPager extends PagerCore implements ReadAheadHost {
   /** Set by drive() while a step runs: a miss starts a fault. Otherwise a miss is ERR_MMAP_NOT_LOADED. */
   private mayFault = false;
-  /** What the last step that stopped must wait for. */
-  private pending: Promise<void> | undefined;
+  /** What the last step that stopped must wait for: a read under way, or any read settling (for a frame). */
+  private pending: Load | Promise<void> | undefined;
   private readonly loads: Loads;
   private readonly windows: ReadAheadWindows;
   private readonly writeBacks: WriteBackQueue;
@@ -72,9 +72,12 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
   /**
    * Runs `step` until it reports that it is complete, awaiting the fault each
    * incomplete step started; `check` runs before every step, so after every
-   * await (a closed map, a released lease), and throws to stop.
+   * await (a closed map, a released lease), and throws to stop. With `signal`,
+   * the call stops waiting as soon as it aborts (the read goes on while other
+   * calls wait for it); a read that other calls' aborts cancelled is waited
+   * out and the step tried again.
    */
-  async drive(step: () => boolean, check: () => void): Promise<void> {
+  async drive(step: () => boolean, check: () => void, signal?: AbortSignal): Promise<void> {
     for (;;) {
       check();
       this.mayFault = true;
@@ -88,7 +91,15 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
       const pending = this.pending;
       if (pending === undefined) throw new Error('a step stopped without a fault to wait for');
       this.pending = undefined;
-      await pending;
+      if (pending instanceof Promise) {
+        await pending;
+        continue;
+      }
+      try {
+        await this.loads.wait(pending, signal);
+      } catch (error) {
+        if (!pending.cancelled || signal?.aborted) throw error;
+      }
     }
   }
 
@@ -159,7 +170,7 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
       // every frame is pinned: no room to read ahead
     }
     this.pending = pending;
-    if (count > 0) void this.startLoad(this.memory.regs[REG_FRAME], page, count);
+    if (count > 0) this.startLoad(this.memory.regs[REG_FRAME], page, count, false);
     return count;
   }
 
@@ -189,12 +200,15 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
     }
   }
 
-  /** Reads pages [page, page + count) into their reserved frames `frame…` (clipped at the map's and the source's end). */
-  private startLoad(frame: number, page: number, count: number): Promise<void> {
+  /**
+   * Reads pages [page, page + count) into their reserved frames `frame…` (clipped at the
+   * map's and the source's end); a read ahead (not `cancellable`) outlives aborted calls.
+   */
+  private startLoad(frame: number, page: number, count: number, cancellable = true): Load {
     const start = page * this.pageSize;
     const position = this.sourceOffset + start;
     const readable = Math.max(0, Math.min(count * this.pageSize, this.length - start, this.sourceSize - position));
-    return this.loads.start(frame, page, count, position, readable);
+    return this.loads.start(frame, page, count, position, readable, cancellable);
   }
 
   // ─── write-back ───
@@ -240,7 +254,7 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
   }
 
   /** Makes [offset, offset + length) resident; tries at most five times when other calls evict its pages meanwhile. */
-  async load(offset: number, length: number, check: () => void): Promise<void> {
+  async load(offset: number, length: number, check: () => void, signal?: AbortSignal): Promise<void> {
     const pages = Math.ceil((offset + length) / this.pageSize) - Math.floor(offset / this.pageSize);
     if (!this.identity && pages > this.memory.frameCount - this.meta.pinnedCount()) {
       throw noMemory(`${length} bytes from ${offset} need ${pages} pages; this map holds ${this.memory.frameCount} at once`);
@@ -255,15 +269,19 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
         if (++passes > 4) throw noMemory(`${length} bytes from ${offset} do not stay resident while other calls run`);
         done = 0;
       }
-    }, check);
+    }, check, signal);
   }
 
-  /** A built-in source's own counts stand for its reads: HTTP counts every request sent, the probe and retries included. */
+  /**
+   * A source's own counts stand for its reads: HTTP counts every request sent, the probe
+   * and retries included; the planner counts merged reads once; the cache counts its hits.
+   */
   override stats(): MapStats {
     const stats = super.stats();
-    const counting = this.source as { readonly requests?: unknown; readonly bytesRead?: unknown };
+    const counting = this.source as { readonly requests?: unknown; readonly bytesRead?: unknown; readonly cacheHits?: unknown };
     if (typeof counting.requests === 'number') stats.requests += counting.requests - this.counters.reads;
     if (typeof counting.bytesRead === 'number') stats.bytesRead = counting.bytesRead;
+    if (typeof counting.cacheHits === 'number') stats.cacheHits = counting.cacheHits;
     return stats;
   }
 

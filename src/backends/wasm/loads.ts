@@ -12,7 +12,12 @@
  *   into the frames themselves (readsIntoFrames): one copy fewer.
  * - Pages whose write-back is queued but not confirmed are newer than the
  *   source: their queued copy goes over what the source returns.
+ * - A read knows how many calls wait for it (wait()); when every one of them
+ *   has aborted its own signal, the read is cancelled (its source read gets an
+ *   aborted signal). A read ahead that no call started is never cancelled so.
+ *   A call that meets a cancelled read waits for it to settle and tries again.
  */
+import { aborted } from '../../errors.js';
 import type { AsyncPageSource } from '../../types.js';
 import type { MapMemory } from './memory.js';
 import { ignore, SourceFill, type TransferCounters } from './source-io.js';
@@ -22,10 +27,17 @@ import type { WriteBackQueue } from './write-back.js';
 const SPARE_BUFFERS = 3;
 
 /** A source read under way: pages [page, page + count). */
-interface Load {
+export interface Load {
   page: number;
   count: number;
   done: Promise<void>;
+  /** Aborted when every call that waited for the read has aborted. */
+  readonly controller: AbortController;
+  /** Calls waiting for it now. */
+  waiters: number;
+  /** False for read-ahead: no call's abort cancels it. */
+  readonly cancellable: boolean;
+  cancelled: boolean;
 }
 
 /** What reads need of their pager. */
@@ -62,7 +74,7 @@ export class Loads {
    * count), whose frames are reserved from `frame` on; the rest of the frames
    * is zeroed. Resolves once the pages are usable.
    */
-  start(frame: number, page: number, count: number, position: number, readable: number): Promise<void> {
+  start(frame: number, page: number, count: number, position: number, readable: number, cancellable = true): Load {
     const { memory, pageSize, readsIntoFrames } = this.host;
     const at = memory.frameBase + frame * pageSize;
     const buffer = readsIntoFrames ? memory.heap.subarray(at, at + readable) : this.buffer(readable);
@@ -81,13 +93,46 @@ export class Loads {
     const fail = (): void => {
       if (!this.host.isReleased()) memory.meta.abandon(frame, count);
     };
-    return this.track(page, count, this.read(buffer, position), land, fail);
+    const controller = new AbortController();
+    return this.track({ page, count, done: Promise.resolve(), controller, waiters: 0, cancellable, cancelled: false },
+      this.read(buffer, position, controller.signal), land, fail);
   }
 
   /** The read under way for `page`. */
-  loadOf(page: number): Promise<void> {
-    for (const load of this.underWay) if (page >= load.page && page < load.page + load.count) return load.done;
+  loadOf(page: number): Load {
+    for (const load of this.underWay) if (page >= load.page && page < load.page + load.count) return load;
     throw new Error(`page ${page} is loading, but no read of it is under way`);
+  }
+
+  /**
+   * Waits for `load` as a call (with its `signal`, if it has one): rejects with an
+   * AbortError as soon as the signal aborts, and cancels the read once every call
+   * that waited for it has aborted (a call without a signal never does).
+   */
+  wait(load: Load, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(aborted(signal.reason));
+    load.waiters++;
+    if (signal === undefined) return load.done.finally(() => void load.waiters--);
+    return new Promise<void>((resolve, reject) => {
+      let waiting = true;
+      const stop = () => {
+        waiting = false;
+        load.waiters--;
+        signal.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        stop();
+        if (load.waiters === 0 && load.cancellable && this.underWay.has(load)) {
+          load.cancelled = true;
+          load.controller.abort(signal.reason);
+        }
+        reject(aborted(signal.reason));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      load.done.then(resolve, reject).finally(() => {
+        if (waiting) stop();
+      });
+    });
   }
 
   /** Settles once any read under way has (successfully or not). */
@@ -101,8 +146,7 @@ export class Loads {
   }
 
   /** `read` stops counting as under way once it settles; then `land` (after success) or `fail` (before the error passes on) runs. */
-  private track(page: number, count: number, read: Promise<void>, land: () => void, fail: () => void): Promise<void> {
-    const load: Load = { page, count, done: Promise.resolve() };
+  private track(load: Load, read: Promise<void>, land: () => void, fail: () => void): Load {
     load.done = read.then(
       () => {
         this.underWay.delete(load);
@@ -116,7 +160,7 @@ export class Loads {
     );
     load.done.catch(ignore); // read-ahead nobody waits for must not be an unhandled rejection
     this.underWay.add(load);
-    return load.done;
+    return load;
   }
 
   /**
@@ -124,9 +168,9 @@ export class Loads {
    * asked per read, but `into` holds only bytes the source had when mapped.
    * @throws {MmapError} ERR_MMAP_TRUNCATED when the source ends before `into` is full
    */
-  private async read(into: Uint8Array, position: number): Promise<void> {
+  private async read(into: Uint8Array, position: number, signal: AbortSignal): Promise<void> {
     const fill = new SourceFill(into, position, Infinity, this.host.counters);
-    while (fill.pending) fill.got(await this.host.source.read(fill.target, fill.position));
+    while (fill.pending) fill.got(await this.host.source.read(fill.target, fill.position, { signal }));
     fill.finish();
     if (fill.short) throw this.host.noticeTruncation();
   }

@@ -16,6 +16,7 @@ import { aborted, closed, MmapError, outOfRange, sourceFailed } from '../../erro
 import { checkProbe, checkRange, preconditionHeaders, type Validators } from './headers.js';
 import { noStore, resolveTarget, type HttpTarget } from './target.js';
 import { readLength } from '../read-range.js';
+import { followAny } from '../signals.js';
 import { Attempt, Limiter, MAX_RETRY_AFTER_MS, retrying, type Failure, type Outcome, type RetryPolicy } from './retry.js';
 
 export type { HttpTarget };
@@ -60,7 +61,7 @@ export interface HttpSource extends AsyncPageSource {
   /** Body bytes received, the probe's included. */
   readonly bytesRead: number;
   readonly closed: boolean;
-  read(into: Uint8Array, position: number): Promise<number>;
+  read(into: Uint8Array, position: number, options?: { signal?: AbortSignal }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -76,12 +77,17 @@ export async function openHttpSource(target: HttpTarget, options: HttpSourceOpti
   return source;
 }
 
-/** Copies a body into `target` as chunks arrive (one copy); true if the body was longer than `target`. */
-async function copyBody(body: ReadableStream<Uint8Array> | null, target: Uint8Array, progress: { copied: number }): Promise<boolean> {
+/**
+ * Copies a body into `target` as chunks arrive (one copy); true if the body was longer
+ * than `target`. Nothing is copied once `signal` aborted: a chunk that arrived just
+ * before never lands in a buffer its reader gave up (it may be a frame by then).
+ */
+async function copyBody(body: ReadableStream<Uint8Array> | null, target: Uint8Array, progress: { copied: number }, signal: AbortSignal): Promise<boolean> {
   if (body === null) return false;
   const reader = body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
+    if (signal.aborted) throw signal.reason;
     if (done) return false;
     if (value.length > target.length - progress.copied) return true;
     target.set(value, progress.copied);
@@ -162,23 +168,32 @@ class RangeSource implements HttpSource {
     }
   }
 
-  /** Reads `into.length` bytes from `position`, clipped at `size`; returns the count. */
-  async read(into: Uint8Array, position: number): Promise<number> {
+  /**
+   * Reads `into.length` bytes from `position`, clipped at `size`; returns the count.
+   * `options.signal` cancels this read alone (an AbortError).
+   */
+  async read(into: Uint8Array, position: number, options?: { signal?: AbortSignal }): Promise<number> {
     if (this.#lifetime.signal.aborted) throw this.#stopError();
+    const own = options?.signal;
+    if (own?.aborted) throw aborted(own.reason);
     const length = readLength(into, position, this.size);
     const fromHead = Math.max(0, Math.min(length, this.#head.length - position));
     if (fromHead > 0) into.set(this.#head.subarray(position, position + fromHead));
     if (fromHead === length) return length;
     const target = into.subarray(fromHead, length);
     let copied = 0;
+    const { signal, unlink } = followAny([this.#lifetime.signal, own]);
     try {
       await this.#attempts(async () => {
-        const outcome = await this.#rangeAttempt(target.subarray(copied), position + fromHead + copied);
+        const outcome = await this.#rangeAttempt(target.subarray(copied), position + fromHead + copied, signal);
         copied += outcome.copied;
         return outcome;
-      }, () => copied === target.length);
+      }, () => copied === target.length, signal);
     } catch (error) {
-      throw this.#lifetime.signal.aborted ? this.#stopError() : error;
+      if (this.#lifetime.signal.aborted) throw this.#stopError();
+      throw own?.aborted ? aborted(own.reason) : error;
+    } finally {
+      unlink();
     }
     return length;
   }
@@ -211,8 +226,8 @@ class RangeSource implements HttpSource {
   }
 
   /** Runs attempts until `isDone()`, retrying failures; ERR_MMAP_SOURCE_FAILED once retries run out. */
-  async #attempts(attempt: () => Promise<Outcome>, isDone: () => boolean): Promise<void> {
-    const gaveUp = await retrying(this.#pool, this.#retry, this.#lifetime.signal, attempt, isDone);
+  async #attempts(attempt: () => Promise<Outcome>, isDone: () => boolean, signal = this.#lifetime.signal): Promise<void> {
+    const gaveUp = await retrying(this.#pool, this.#retry, signal, attempt, isDone);
     if (gaveUp === undefined) return;
     const { failure, attempts } = gaveUp;
     throw sourceFailed(`GET ${this.url} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${failure.message}`, {
@@ -237,8 +252,8 @@ class RangeSource implements HttpSource {
    * retryable failure or the bytes expected); the body is then copied into `target`.
    */
   async #exchange(range: string, preconditions: boolean, target: (expected: number) => Uint8Array,
-    check: (response: Response) => Failure | number): Promise<Outcome> {
-    const attempt = new Attempt(this.#lifetime.signal, this.#timeout);
+    check: (response: Response) => Failure | number, signal = this.#lifetime.signal): Promise<Outcome> {
+    const attempt = new Attempt(signal, this.#timeout);
     const progress = { copied: 0 };
     let response: Response | undefined;
     let complete = false;
@@ -247,7 +262,7 @@ class RangeSource implements HttpSource {
       const checked = check(response);
       if (typeof checked !== 'number') return { copied: 0, failure: checked };
       if (checked === 0) return { copied: 0 }; // nothing to read; an error page's body is dropped
-      const overflow = await copyBody(response.body, target(checked), progress);
+      const overflow = await copyBody(response.body, target(checked), progress, attempt.signal);
       this.#bytesRead += progress.copied;
       if (overflow) return { copied: 0, failure: { message: 'the body is longer than its Content-Range', status: response.status } };
       if (progress.copied < checked) {
@@ -256,7 +271,7 @@ class RangeSource implements HttpSource {
       complete = true;
       return { copied: checked };
     } catch (error) {
-      if (error instanceof MmapError || this.#lifetime.signal.aborted) throw error;
+      if (error instanceof MmapError || signal.aborted) throw error;
       this.#bytesRead += progress.copied;
       const message = attempt.timedOut ? `timed out after ${this.#timeout} ms` : `network error: ${(error as Error)?.message ?? error}`;
       return { copied: progress.copied, failure: { message, status: response?.status, cause: attempt.timedOut ? undefined : error } };
@@ -281,9 +296,9 @@ class RangeSource implements HttpSource {
   }
 
   /** One range request for `target` at `position`, checked against what open learnt. */
-  #rangeAttempt(target: Uint8Array, position: number): Promise<Outcome> {
+  #rangeAttempt(target: Uint8Array, position: number, signal: AbortSignal): Promise<Outcome> {
     const asked = { url: this.url, size: this.size, validators: this.validators, first: position, last: position + target.length - 1 };
     const into = (expected: number) => target.subarray(0, expected);
-    return this.#exchange(`bytes=${position}-${asked.last}`, true, into, (response) => checkRange(response, asked));
+    return this.#exchange(`bytes=${position}-${asked.last}`, true, into, (response) => checkRange(response, asked), signal);
   }
 }

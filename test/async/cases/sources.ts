@@ -119,6 +119,7 @@ export const sourceCases: AsyncCase[] = [
       source.readGate = new Promise((resolve) => (open = resolve));
       source.heldFrom = 2 * PAGE;
       const reads = [map.read(2 * PAGE + 1, 10), map.read(2 * PAGE + 100, 10)];
+      await new Promise((resolve) => setTimeout(resolve, 0)); // a later tick: the next read is not merged with the held one
       await map.read(PAGE, 10); // now every frame is taken, one of them still loading
       t.throwsCode(() => map.at(2 * PAGE + 1), 'ERR_MMAP_NOT_LOADED', 'at() of the loading page');
       const before = source.calls.read;

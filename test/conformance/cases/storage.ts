@@ -76,7 +76,7 @@ export const storageCases: Case[] = [
       map.write(new Uint8Array(1_000), 0);
       map.flush();
       const s = map.stats();
-      t.equal(Object.keys(s).sort(), ['bytesRead', 'bytesWritten', 'evictions', 'faults', 'requests']);
+      t.equal(Object.keys(s).sort(), ['bytesRead', 'bytesWritten', 'cacheHits', 'evictions', 'faults', 'requests']);
       for (const [k, v] of Object.entries(s)) t.equal(Number.isSafeInteger(v) && v >= 0, true, k);
       t.equal(s.bytesRead > 0, true, 'bytesRead');
       t.equal(s.bytesWritten > 0, true, 'bytesWritten');

@@ -1,0 +1,147 @@
+/**
+ * Request planning (docs/remote.md, "Planning and concurrency"): the reads a
+ * pager asks of its source during one tick are sorted and merged into one
+ * source read where at most `mergeGap` bytes lie between them (the gap is read
+ * and dropped), and no source read asks for more than `maxRequestBytes` (a
+ * longer one is split). A read shared by several callers follows all their
+ * signals and is aborted only once every one of them has aborted. The bound on
+ * reads in flight is the source's own (the HTTP source's and the guard's
+ * Limiter, set from `concurrency`): a split or merged read waits for its slot
+ * there.
+ *
+ * Bytes land in a caller's buffer only before its read settles, so a source
+ * that reads into frames may sit below (see loads.ts, readsIntoFrames).
+ */
+import type { AsyncPageSource } from '../types.js';
+import { followAll, TickBatch } from './signals.js';
+
+export interface PlanOptions {
+  /** Largest gap between two reads that one source read spans (0: only adjacent reads merge). */
+  mergeGap: number;
+  /** Most bytes one source read asks for. */
+  maxRequestBytes: number;
+}
+
+/** One read asked for, until it settles. */
+interface Wanted {
+  into: Uint8Array;
+  position: number;
+  signal: AbortSignal | undefined;
+  resolve(count: number): void;
+  reject(error: unknown): void;
+}
+
+type Counted = AsyncPageSource & { readonly requests?: unknown; readonly bytesRead?: unknown; readonly cacheHits?: unknown };
+
+/** `inner` with its reads planned; counters of `inner` show through (or are counted here). */
+export class PlannedSource implements AsyncPageSource {
+  private readonly batch = new TickBatch<Wanted>((items) => this.plan(items));
+  private calls = 0;
+  private bytes = 0;
+  write?: AsyncPageSource['write'];
+  truncate?: AsyncPageSource['truncate'];
+  sync?: AsyncPageSource['sync'];
+
+  constructor(
+    private readonly inner: Counted,
+    private readonly options: PlanOptions,
+  ) {
+    // only what the source can do: a map checks for write() and truncate()
+    if (inner.write) this.write = (from, position) => inner.write!(from, position);
+    if (inner.truncate) this.truncate = (size) => inner.truncate!(size);
+    if (inner.sync) this.sync = () => inner.sync!();
+  }
+
+  get size(): number {
+    return this.inner.size;
+  }
+
+  /** Source requests: the source's own count where it keeps one (HTTP counts retries and the probe), else its reads. */
+  get requests(): number {
+    return typeof this.inner.requests === 'number' ? this.inner.requests : this.calls;
+  }
+
+  get bytesRead(): number {
+    return typeof this.inner.bytesRead === 'number' ? this.inner.bytesRead : this.bytes;
+  }
+
+  read(into: Uint8Array, position: number, options?: { signal?: AbortSignal }): Promise<number> {
+    return new Promise((resolve, reject) => this.batch.add({ into, position, signal: options?.signal, resolve, reject }));
+  }
+
+  async close(): Promise<void> {
+    await this.inner.close?.();
+  }
+
+  /** Groups the tick's reads: sorted, merged across small gaps, each group at most maxRequestBytes long. */
+  private plan(items: Wanted[]): void {
+    const { mergeGap, maxRequestBytes } = this.options;
+    items.sort((a, b) => a.position - b.position);
+    let group: Wanted[] = [];
+    let start = 0;
+    let end = 0;
+    for (const item of items) {
+      const itemEnd = item.position + item.into.length;
+      if (group.length > 0 && item.position - end <= mergeGap && Math.max(end, itemEnd) - start <= maxRequestBytes) {
+        group.push(item);
+        end = Math.max(end, itemEnd);
+        continue;
+      }
+      if (group.length > 0) this.issue(group, start, end);
+      group = [item];
+      start = item.position;
+      end = itemEnd;
+    }
+    if (group.length > 0) this.issue(group, start, end);
+  }
+
+  private issue(group: Wanted[], start: number, end: number): void {
+    if (group.length === 1) {
+      const [only] = group;
+      this.readSplit(only.into, only.position, only.signal).then(only.resolve, only.reject);
+      return;
+    }
+    const buffer = new Uint8Array(end - start);
+    this.counted(buffer, start, followAll(group.map((w) => w.signal))).then(
+      (count) => {
+        for (const wanted of group) {
+          const skip = wanted.position - start;
+          const got = Math.max(0, Math.min(wanted.into.length, count - skip));
+          if (got === 0) {
+            // the source sent less than the span: this read asks again on its own (0 is its end)
+            this.readSplit(wanted.into, wanted.position, wanted.signal).then(wanted.resolve, wanted.reject);
+            continue;
+          }
+          wanted.into.set(buffer.subarray(skip, skip + got));
+          wanted.resolve(got);
+        }
+      },
+      (error: unknown) => group.forEach((wanted) => wanted.reject(error)),
+    );
+  }
+
+  /**
+   * One read, in pieces of at most maxRequestBytes read at once: returns the bytes
+   * read contiguously from `position` (a short piece ends the count; the caller asks again).
+   */
+  private async readSplit(into: Uint8Array, position: number, signal: AbortSignal | undefined): Promise<number> {
+    const max = this.options.maxRequestBytes;
+    if (into.length <= max) return await this.counted(into, position, signal);
+    const pieces: Promise<number>[] = [];
+    for (let at = 0; at < into.length; at += max) pieces.push(this.counted(into.subarray(at, at + max), position + at, signal));
+    const counts = await Promise.all(pieces);
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) {
+      total += Math.max(0, counts[i]);
+      if (counts[i] < Math.min(max, into.length - i * max)) break;
+    }
+    return total;
+  }
+
+  private async counted(into: Uint8Array, position: number, signal: AbortSignal | undefined): Promise<number> {
+    this.calls++;
+    const count = await this.inner.read(into, position, signal === undefined ? undefined : { signal });
+    if (count > 0) this.bytes += count;
+    return count;
+  }
+}
