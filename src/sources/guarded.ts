@@ -12,7 +12,7 @@
 import { aborted, sourceFailed } from '../errors.js';
 import type { AsyncPageSource } from '../types.js';
 import { Limiter } from './http/retry.js';
-import { followAny } from './signals.js';
+import { SignalFanout } from './signals.js';
 
 export interface GuardOptions {
   signal?: AbortSignal;
@@ -39,15 +39,20 @@ function race<T>(promise: Promise<T>, what: string, signal: AbortSignal, timeout
 
 /** `source` with every call guarded; counters a source keeps (`requests`, `bytesRead`) show through. */
 export function guardedSource(source: AsyncPageSource, options: GuardOptions): AsyncPageSource {
-  const signal = options.signal ?? NEVER;
+  const mapSignal = options.signal ?? NEVER;
+  const calls = new SignalFanout(mapSignal);
   const limiter = new Limiter(options.maxInFlight);
-  const guard = <T>(what: string, call: () => Promise<T> | T): Promise<T> => {
+  /** Runs `call` once admitted; `own` (a read's signal) ends this call's wait alone. */
+  const guard = <T>(what: string, call: () => Promise<T> | T, own?: AbortSignal): Promise<T> => {
+    if (mapSignal.aborted) return Promise.reject(aborted(mapSignal.reason));
+    if (own?.aborted) return Promise.reject(aborted(own.reason));
+    const { signal, unlink } = calls.child(own);
     // Checked on entry and again once admitted: an abort while waiting for a slot never reaches the source.
     const admitted = () => (signal.aborted ? Promise.reject(aborted(signal.reason)) : race(Promise.resolve().then(call), what, signal, options.timeout));
-    if (signal.aborted) return Promise.reject(aborted(signal.reason));
     return limiter.run(admitted, signal).catch((error: unknown) => {
-      throw signal.aborted ? aborted(signal.reason) : error;
-    });
+      if (mapSignal.aborted) throw aborted(mapSignal.reason);
+      throw own?.aborted ? aborted(own.reason) : error;
+    }).finally(unlink);
   };
   const guarded: AsyncPageSource = {
     get size() {
@@ -55,14 +60,8 @@ export function guardedSource(source: AsyncPageSource, options: GuardOptions): A
     },
     read: (into, position, options) => {
       const own = options?.signal;
-      if (own === undefined) return guard('read()', () => source.read(into, position));
       // this read alone may be cancelled too: the source is told, and the map stops waiting at once
-      if (own.aborted) return Promise.reject(aborted(own.reason));
-      const { signal: either, unlink } = followAny([signal, own]);
-      const call = guard('read()', () => source.read(into, position, { signal: own }));
-      return race(call, 'read()', either, undefined).catch((error: unknown) => {
-        throw own.aborted && !signal.aborted ? aborted(own.reason) : error;
-      }).finally(unlink);
+      return guard('read()', () => (own === undefined ? source.read(into, position) : source.read(into, position, { signal: own })), own);
     },
     close: async () => {
       await source.close?.();

@@ -1,25 +1,45 @@
 /**
- * Small pieces shared by the layers between a pager and its source: a signal
- * that follows others, and a batch that collects what one tick asks for.
+ * Small pieces shared by the layers between a pager and its source: signals
+ * that follow others, and a batch that collects what one tick asks for.
  * Only AbortController, AbortSignal and microtasks: every runtime in scope has them.
  */
 
-/** A signal that aborts when any of `signals` does (with its reason); `unlink()` stops following. */
-export function followAny(signals: readonly (AbortSignal | undefined)[]): { signal: AbortSignal; unlink: () => void } {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length === 1) return { signal: present[0], unlink: () => undefined };
-  const controller = new AbortController();
-  const unlinks: (() => void)[] = [];
-  for (const signal of present) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    const onAbort = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    unlinks.push(() => signal.removeEventListener('abort', onAbort));
+/**
+ * The calls under one long-lived signal (a source's lifetime, a map's `signal`),
+ * each with a signal of its own that aborts with it. The long-lived signal carries
+ * one listener however many calls are in flight: Node warns when one signal has
+ * more than ten (MaxListenersExceededWarning), and a busy map has dozens waiting.
+ */
+export class SignalFanout {
+  private readonly children = new Set<AbortController>();
+
+  constructor(readonly parent: AbortSignal) {
+    if (parent.aborted) return;
+    parent.addEventListener('abort', () => {
+      for (const child of this.children) child.abort(parent.reason);
+      this.children.clear();
+    }, { once: true });
   }
-  return { signal: controller.signal, unlink: () => unlinks.forEach((unlink) => unlink()) };
+
+  /** A signal that aborts with the parent or with `own` (the call's own signal); `unlink()` once the call is over. */
+  child(own?: AbortSignal): { signal: AbortSignal; unlink: () => void } {
+    const controller = new AbortController();
+    const source = this.parent.aborted ? this.parent : own?.aborted ? own : undefined;
+    if (source !== undefined) {
+      controller.abort(source.reason);
+      return { signal: controller.signal, unlink: () => undefined };
+    }
+    this.children.add(controller);
+    const onOwn = () => controller.abort(own!.reason);
+    own?.addEventListener('abort', onOwn, { once: true });
+    return {
+      signal: controller.signal,
+      unlink: () => {
+        this.children.delete(controller);
+        own?.removeEventListener('abort', onOwn);
+      },
+    };
+  }
 }
 
 /**

@@ -16,7 +16,7 @@ import { aborted, closed, MmapError, outOfRange, sourceFailed } from '../../erro
 import { checkProbe, checkRange, preconditionHeaders, type Validators } from './headers.js';
 import { noStore, resolveTarget, type HttpTarget } from './target.js';
 import { readLength } from '../read-range.js';
-import { followAny } from '../signals.js';
+import { SignalFanout } from '../signals.js';
 import { Attempt, Limiter, MAX_RETRY_AFTER_MS, retrying, type Failure, type Outcome, type RetryPolicy } from './retry.js';
 
 export type { HttpTarget };
@@ -108,6 +108,8 @@ class RangeSource implements HttpSource {
   readonly #pool: Limiter;
   /** Aborts every request when the caller's signal aborts or the source closes. */
   readonly #lifetime = new AbortController();
+  /** Each read's signal: it aborts with the source's lifetime, or with the read's own signal. */
+  readonly #reads = new SignalFanout(this.#lifetime.signal);
   #abortReason: { reason: unknown } | undefined;
   #closed = false;
   #head = new Uint8Array(0);
@@ -182,7 +184,7 @@ class RangeSource implements HttpSource {
     if (fromHead === length) return length;
     const target = into.subarray(fromHead, length);
     let copied = 0;
-    const { signal, unlink } = followAny([this.#lifetime.signal, own]);
+    const { signal, unlink } = this.#reads.child(own);
     try {
       await this.#attempts(async () => {
         const outcome = await this.#rangeAttempt(target.subarray(copied), position + fromHead + copied, signal);
