@@ -3,8 +3,8 @@
  * map's bytes, pooled memory is clean, a change past the budget changes nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { pooledInstances } from '../../src/backends/wasm/pool.js';
-import { openMap } from '../../src/entries/node.js';
+import { acquireInstance, pooledInstances, releaseInstance } from '../../src/backends/wasm/pool.js';
+import { openMap, openMapAsync, type AsyncPageSource } from '../../src/entries/node.js';
 import { pattern } from '../conformance/harness.js';
 import { expectBytes } from '../helpers/bytes.js';
 import { tempFiles } from '../helpers/temp-files.js';
@@ -76,6 +76,70 @@ describe('views of a wasm map', () => {
     reader.advise('dontneed');
     reader.close();
     expectBytes(readFileSync(path), before);
+  });
+});
+
+/** Every byte of every idle instance's memory (they are taken from the pool and given back). */
+function pooledBytesEqualTo(value: number): number {
+  const taken = [];
+  while (pooledInstances() > 0) taken.push(acquireInstance(0));
+  let found = 0;
+  for (const instance of taken) {
+    const memory = new Uint8Array(instance.memory.buffer);
+    for (let i = 0; i < memory.length; i++) if (memory[i] === value) found++;
+  }
+  for (const instance of taken) releaseInstance(instance);
+  return found;
+}
+
+describe('the instance pool', () => {
+  // Failed before the fix: resize() laid the tables out anew and forgot which frames had held
+  // data, so close() zeroed none of them and the next map's memory held this map's bytes.
+  it('holds no byte of a map that resized before it closed', () => {
+    const path = file(new Uint8Array(64 * PAGE));
+    const map = openMap(path, { backend: 'wasm', access: 'write', pageSize: PAGE, maxResident: 16 * PAGE });
+    for (let page = 0; page < 64; page += 2) map.fill(0xc3, page * PAGE, PAGE);
+    map.resize(40 * PAGE);
+    map.fill(0xc3, 0, 8 * PAGE);
+    map.resize(20 * PAGE);
+    map.close();
+    expect(pooledInstances()).toBeGreaterThanOrEqual(2);
+    expect(pooledBytesEqualTo(0xc3)).toBe(0);
+  });
+
+  it('holds no byte of an async map that resized before it closed', async () => {
+    let bytes = new Uint8Array(64 * PAGE);
+    const source: AsyncPageSource = {
+      get size() {
+        return bytes.length;
+      },
+      read: async (into, position) => {
+        const part = bytes.subarray(position, position + into.length);
+        into.set(part);
+        return part.length;
+      },
+      write: async (from, position) => {
+        if (position + from.length > bytes.length) {
+          const grown = new Uint8Array(position + from.length);
+          grown.set(bytes);
+          bytes = grown;
+        }
+        bytes.set(from, position);
+        return from.length;
+      },
+      truncate: async (size) => {
+        const next = new Uint8Array(size);
+        next.set(bytes.subarray(0, size));
+        bytes = next;
+      },
+    };
+    const map = await openMapAsync(source, { access: 'write', pageSize: PAGE, maxResident: 16 * PAGE });
+    for (let page = 0; page < 64; page += 2) await map.fill(0x5a, page * PAGE, PAGE);
+    await map.resize(30 * PAGE);
+    await map.fill(0x5a, 0, 4 * PAGE);
+    await map.resize(10 * PAGE);
+    await map.close();
+    expect(pooledBytesEqualTo(0x5a)).toBe(0);
   });
 });
 

@@ -51,6 +51,8 @@ export class MapMemory {
 
   /** Sizes both memories for `frames` frames and clears the tables; nothing changes if memory runs out. */
   layOut(identity: boolean, frames: number, pageSize: number, budgetFrames: number): void {
+    // New tables forget which frames held data, and release() zeroes only the frames they name.
+    if (this.frameCount > 0) this.zeroUsedFrames(pageSize);
     const base = this.data.initData(frames, pageSize);
     if (base < 0) throw noMemory(`WebAssembly memory cannot hold ${frames} frames of ${pageSize} bytes`);
     if (this.meta.init(frames, identity ? 1 : 0, budgetFrames) < 0) {
@@ -84,16 +86,22 @@ export class MapMemory {
    */
   release(pageSize: number, viewsMayAlias: boolean): void {
     if (!viewsMayAlias && poolAccepts(this.dataInstance)) {
-      const runs = this.meta.collectUsed();
+      this.zeroUsedFrames(pageSize);
       const heap = new Uint8Array(this.dataInstance.memory.buffer);
-      for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) {
-        const at = this.frameBase + this.out[i] * pageSize;
-        heap.fill(0, at, at + this.out[i + 1] * pageSize);
-      }
       heap.fill(0, SCRATCH_START, Math.min(heap.length, DATA_FIXED_BYTES));
       releaseInstance(this.dataInstance);
     }
     releaseInstance(this.metaInstance);
+  }
+
+  /** Zeroes every frame that held data under the current tables. */
+  private zeroUsedFrames(pageSize: number): void {
+    const runs = this.meta.collectUsed();
+    const heap = new Uint8Array(this.dataInstance.memory.buffer);
+    for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) {
+      const at = this.frameBase + this.out[i] * pageSize;
+      heap.fill(0, at, at + this.out[i + 1] * pageSize);
+    }
   }
 
   /** Gives back the instances of a map that failed to open: their memories only grew. */
