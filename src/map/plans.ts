@@ -83,7 +83,7 @@ export function advisePlan(advice: unknown, offset: unknown, length: unknown, by
 /** resize()'s arguments, after the open check: only a 'write' map resizes, to a byte count. */
 export function resizePlan(access: Access, newLength: unknown): number {
   if (access !== 'write') throw readOnly('resize()');
-  return checkInteger('newLength', newLength);
+  return checkInteger('newLength', newLength) + 0; // + 0: resize(-0) gives byteLength 0, not -0
 }
 
 /** fill()'s arguments: the byte and the range it sets, which must lie inside the map (writes never clip). */

@@ -3,6 +3,18 @@ import { pattern, type Case } from '../harness.js';
 
 export const resizeCases: Case[] = [
   {
+    // Failed before the fix: byteLength was -0, which prints as 0 but is not Object.is 0.
+    name: 'resize(-0) gives byteLength 0, not -0',
+    needs: ['resizable'],
+    run(f, t) {
+      using map = f.storage(pattern(5_000)).open({ access: 'write' });
+      map.resize(-0);
+      t.equal(Object.is(map.byteLength, 0), true, 'byteLength is +0');
+      map.resize(10);
+      t.equal(map.byteLength, 10);
+    },
+  },
+  {
     name: 'resize() grows with zeros and shrinks, keeping the bytes in common',
     needs: ['resizable'],
     run(f, t) {
