@@ -16,7 +16,7 @@ import { SignalFanout } from './signals.js';
 
 export interface GuardOptions {
   signal?: AbortSignal;
-  /** Milliseconds per call. */
+  /** Milliseconds per call; 0 or absent: none (a user's source may take as long as it takes). */
   timeout?: number;
   /** Calls in flight at once. */
   maxInFlight: number;
@@ -48,7 +48,7 @@ export function guardedSource(source: AsyncPageSource, options: GuardOptions): A
     if (own?.aborted) return Promise.reject(aborted(own.reason));
     const { signal, unlink } = calls.child(own);
     // Checked on entry and again once admitted: an abort while waiting for a slot never reaches the source.
-    const admitted = () => (signal.aborted ? Promise.reject(aborted(signal.reason)) : race(Promise.resolve().then(call), what, signal, options.timeout));
+    const admitted = () => (signal.aborted ? Promise.reject(aborted(signal.reason)) : race(Promise.resolve().then(call), what, signal, options.timeout || undefined));
     return limiter.run(admitted, signal).catch((error: unknown) => {
       if (mapSignal.aborted) throw aborted(mapSignal.reason);
       throw own?.aborted ? aborted(own.reason) : error;

@@ -47,12 +47,15 @@ describe('validators', () => {
     expect(preconditionHeaders({})).toEqual([]);
   });
 
-  it('reports a changed ETag or Last-Modified, and skips validators a response leaves out', () => {
+  it('reports a changed ETag or Last-Modified, and one a response leaves out', () => {
     expect(validatorChange({ etag: '"a"' }, { etag: '"b"' })).toMatch(/ETag/);
     expect(validatorChange({ etag: 'W/"a"' }, { etag: '"a"' })).toMatch(/ETag/);
     expect(validatorChange({ lastModified: 'x' }, { lastModified: 'y' })).toMatch(/Last-Modified/);
     expect(validatorChange({ etag: '"a"', lastModified: 'x' }, { etag: '"a"', lastModified: 'x' })).toBeUndefined();
-    expect(validatorChange({ etag: '"a"', lastModified: 'x' }, {})).toBeUndefined();
+    // Failed before the fix (issue 16 row 7): a response without the validators the object had was taken as its bytes.
+    expect(validatorChange({ etag: '"a"', lastModified: 'x' }, {})).toMatch(/ETag "a" is gone/);
+    expect(validatorChange({ etag: '"a"', lastModified: 'x' }, { etag: '"a"' })).toMatch(/Last-Modified x is gone/);
+    expect(validatorChange({}, { etag: '"a"', lastModified: 'x' })).toBeUndefined();
   });
 });
 
@@ -118,13 +121,13 @@ describe('checkRange()', () => {
 
   it('expects the bytes a 206 promises, fewer than asked included', () => {
     expect(checkRange(answer(206, { 'content-range': 'bytes 10-19/100', etag: '"a"' }), asked)).toBe(10);
-    expect(checkRange(answer(206, { 'content-range': 'bytes 10-14/100' }), asked)).toBe(5);
+    expect(checkRange(answer(206, { 'content-range': 'bytes 10-14/100', etag: '"a"' }), asked)).toBe(5);
   });
 
   it('retries a range elsewhere or longer, and a 200', () => {
-    expect(checkRange(answer(206, { 'content-range': 'bytes 11-19/100' }), asked)).toMatchObject({ status: 206 });
-    expect(checkRange(answer(206, { 'content-range': 'bytes 10-20/100' }), asked)).toMatchObject({ status: 206 });
-    expect(checkRange(answer(200, {}), asked)).toMatchObject({ status: 200 });
+    expect(checkRange(answer(206, { 'content-range': 'bytes 11-19/100', etag: '"a"' }), asked)).toMatchObject({ status: 206 });
+    expect(checkRange(answer(206, { 'content-range': 'bytes 10-20/100', etag: '"a"' }), asked)).toMatchObject({ status: 206 });
+    expect(checkRange(answer(200, { etag: '"a"' }), asked)).toMatchObject({ status: 200 });
   });
 
   it('reports a 412, another length or another ETag as ERR_MMAP_SOURCE_CHANGED', () => {

@@ -76,13 +76,28 @@ export function preconditionHeaders(validators: Validators): [string, string][] 
  * undefined. A validator the response leaves out cannot be compared and is skipped.
  */
 export function validatorChange(learnt: Validators, response: Validators): string | undefined {
-  if (learnt.etag !== undefined && response.etag !== undefined && learnt.etag !== response.etag) {
-    return `ETag ${learnt.etag} became ${response.etag}`;
+  if (learnt.etag !== undefined && learnt.etag !== response.etag) {
+    return response.etag === undefined ? `its ETag ${learnt.etag} is gone` : `ETag ${learnt.etag} became ${response.etag}`;
   }
-  if (learnt.lastModified !== undefined && response.lastModified !== undefined && learnt.lastModified !== response.lastModified) {
-    return `Last-Modified ${learnt.lastModified} became ${response.lastModified}`;
+  if (learnt.lastModified !== undefined && learnt.lastModified !== response.lastModified) {
+    return response.lastModified === undefined ? `its Last-Modified ${learnt.lastModified} is gone`
+      : `Last-Modified ${learnt.lastModified} became ${response.lastModified}`;
   }
   return undefined;
+}
+
+/**
+ * An answer from another origin than the probe's (a redirect elsewhere) is the object's
+ * only if it shows the validators the object had; an object without any cannot be told
+ * apart from another one there.
+ * @throws {MmapError} ERR_MMAP_SOURCE_FAILED
+ */
+export function checkOtherOrigin(response: ResponseHead, asked: RangeAsked, from: string): void {
+  const { etag, lastModified } = asked.validators;
+  if (etag === undefined && lastModified === undefined) {
+    throw sourceFailed(`${asked.url} was answered from another origin (${new URL(from).origin}), and the object has no ETag or Last-Modified to tell it is the same`,
+      { status: response.status, url: asked.url });
+  }
 }
 
 /** A `Content-Encoding` other than identity: the bytes are not the object's bytes. */

@@ -12,8 +12,9 @@
  * headers the browser hides Content-Range, and opening fails with 'no-length'.
  */
 import type { AsyncPageSource } from '../../types.js';
-import { aborted, closed, MmapError, outOfRange, sourceFailed } from '../../errors.js';
-import { checkProbe, checkRange, preconditionHeaders, type Validators } from './headers.js';
+import { aborted, closed, MmapError, sourceFailed } from '../../errors.js';
+import { checkOtherOrigin, checkProbe, checkRange, preconditionHeaders, type Validators } from './headers.js';
+import { sendFollowing, type Reached } from './redirects.js';
 import { noStore, resolveTarget, type HttpTarget } from './target.js';
 import { readLength } from '../read-range.js';
 import { SignalFanout } from '../signals.js';
@@ -28,6 +29,13 @@ export const DEFAULT_MAX_IN_FLIGHT = 6;
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_RETRY_DELAY = 200;
 export const DEFAULT_MAX_RETRY_DELAY = 5000;
+/** Milliseconds a request may take, body included, when `timeout` is not given: no read waits forever. */
+export const DEFAULT_TIMEOUT = 30_000;
+/**
+ * Requests one read may make, retries included. A server may answer a range with less than
+ * asked (the rest is asked for next); one that keeps doing so ends here, not after a request per byte.
+ */
+export const MAX_REQUESTS_PER_READ = 32;
 
 export interface HttpSourceOptions {
   /** Sent with every request, after a Request target's own headers. */
@@ -36,7 +44,7 @@ export interface HttpSourceOptions {
   fetch?: typeof globalThis.fetch;
   /** Aborting rejects pending reads with an AbortError and fails later ones. */
   signal?: AbortSignal;
-  /** Milliseconds per request, body included; a timeout is retried like a network error. */
+  /** Milliseconds per request, body included (default 30 s; 0: none); a timeout is retried like a network error. */
   timeout?: number;
   /** Bytes the opening probe fetches (default 64 KiB); reads inside them need no request. */
   probeLength?: number;
@@ -79,17 +87,23 @@ export async function openHttpSource(target: HttpTarget, options: HttpSourceOpti
 
 /**
  * Copies a body into `target` as chunks arrive (one copy); true if the body was longer
- * than `target`. Nothing is copied once `signal` aborted: a chunk that arrived just
+ * than `target` (with `fillFirst`, `target` is filled first). Nothing is copied once `signal` aborted: a chunk that arrived just
  * before never lands in a buffer its reader gave up (it may be a frame by then).
  */
-async function copyBody(body: ReadableStream<Uint8Array> | null, target: Uint8Array, progress: { copied: number }, signal: AbortSignal): Promise<boolean> {
+async function copyBody(body: ReadableStream<Uint8Array> | null, target: Uint8Array, progress: { copied: number }, signal: AbortSignal,
+  fillFirst = false): Promise<boolean> {
   if (body === null) return false;
   const reader = body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (signal.aborted) throw signal.reason;
     if (done) return false;
-    if (value.length > target.length - progress.copied) return true;
+    const room = target.length - progress.copied;
+    if (value.length > room) {
+      if (fillFirst) target.set(value.subarray(0, room), progress.copied);
+      if (fillFirst) progress.copied += room;
+      return true;
+    }
     target.set(value, progress.copied);
     progress.copied += value.length;
   }
@@ -101,6 +115,10 @@ class RangeSource implements HttpSource {
   validators: Validators = {};
   readonly #input: string | Request;
   readonly #headers: Headers;
+  /** The names of `options.headers`: never sent to another origin. */
+  readonly #privateHeaders: string[] = [];
+  /** The origin the probe's answer came from (after redirects): another origin must show the object's validators. */
+  #origin = '';
   readonly #fetch: typeof globalThis.fetch;
   readonly #timeout: number | undefined;
   readonly #probeLength: number;
@@ -128,15 +146,14 @@ class RangeSource implements HttpSource {
     this.#input = resolved.input;
     this.#headers = resolved.headers;
     this.#fetch = options.fetch ?? globalThis.fetch;
-    // The one HTTP-only rule: options allow 0 ms, but no request finishes in 0 ms.
-    if (options.timeout === 0) throw outOfRange('options.timeout', 0, 'an integer >= 1');
-    this.#timeout = options.timeout;
+    new Headers(options.headers).forEach((_, name) => this.#privateHeaders.push(name));
+    this.#timeout = options.timeout === 0 ? undefined : options.timeout ?? DEFAULT_TIMEOUT;
     this.#probeLength = options.probeLength ?? DEFAULT_PROBE_LENGTH;
     this.#retry = {
       retries: options.retries ?? DEFAULT_RETRIES,
       baseDelayMs: options.retryDelay ?? DEFAULT_RETRY_DELAY,
       maxDelayMs: options.maxRetryDelay ?? DEFAULT_MAX_RETRY_DELAY,
-      retryAfterCapMs: Math.min(MAX_RETRY_AFTER_MS, options.timeout ?? Infinity),
+      retryAfterCapMs: Math.min(MAX_RETRY_AFTER_MS, this.#timeout ?? Infinity),
       random: options.random ?? Math.random,
     };
     this.#pool = new Limiter(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
@@ -185,8 +202,13 @@ class RangeSource implements HttpSource {
     const target = into.subarray(fromHead, length);
     let copied = 0;
     const { signal, unlink } = this.#reads.child(own);
+    let requests = 0;
     try {
       await this.#attempts(async () => {
+        if (++requests > MAX_REQUESTS_PER_READ) {
+          throw sourceFailed(`GET ${this.url}: ${MAX_REQUESTS_PER_READ} requests brought ${copied} of the ${target.length} bytes asked for at ${position + fromHead}`,
+            { url: this.url });
+        }
         const outcome = await this.#rangeAttempt(target.subarray(copied), position + fromHead + copied, signal);
         copied += outcome.copied;
         return outcome;
@@ -239,14 +261,14 @@ class RangeSource implements HttpSource {
     });
   }
 
-  /** Sends one GET with `range`; with `preconditions`, also If-Match / If-Unmodified-Since. */
-  #send(range: string, preconditions: boolean, attempt: Attempt): Promise<Response> {
+  /** Sends one GET with `range`; with `preconditions`, also If-Match / If-Unmodified-Since. Follows redirects (redirects.ts). */
+  #send(range: string, preconditions: boolean, attempt: Attempt): Promise<Reached> {
     const headers = new Headers(this.#headers);
     headers.set('Range', range);
     if (preconditions) for (const [name, value] of preconditionHeaders(this.validators)) headers.set(name, value);
-    this.#requests++;
     const fetchImpl = this.#fetch; // called unbound, like the global fetch (a bound `this` is an Illegal invocation in browsers)
-    return fetchImpl(this.#input, { method: 'GET', headers, signal: attempt.signal, ...noStore() });
+    const init: RequestInit = { method: 'GET', signal: attempt.signal, ...noStore() };
+    return sendFollowing(fetchImpl, this.url, { input: this.#input, headers, init }, this.#privateHeaders, () => this.#requests++);
   }
 
   /**
@@ -254,18 +276,25 @@ class RangeSource implements HttpSource {
    * retryable failure or the bytes expected); the body is then copied into `target`.
    */
   async #exchange(range: string, preconditions: boolean, target: (expected: number) => Uint8Array,
-    check: (response: Response) => Failure | number, signal = this.#lifetime.signal): Promise<Outcome> {
+    check: (response: Response, url: string) => Failure | number, signal = this.#lifetime.signal, keep = Infinity): Promise<Outcome> {
     const attempt = new Attempt(signal, this.#timeout);
     const progress = { copied: 0 };
     let response: Response | undefined;
     let complete = false;
     try {
-      response = await this.#send(range, preconditions, attempt);
-      const checked = check(response);
-      if (typeof checked !== 'number') return { copied: 0, failure: checked };
-      if (checked === 0) return { copied: 0 }; // nothing to read; an error page's body is dropped
-      const overflow = await copyBody(response.body, target(checked), progress, attempt.signal);
+      const reached = await this.#send(range, preconditions, attempt);
+      response = reached.response;
+      const promised = check(response, reached.url);
+      if (typeof promised !== 'number') return { copied: 0, failure: promised };
+      if (promised === 0) return { copied: 0 }; // nothing to read; an error page's body is dropped
+      // More than `keep` (a probe answered with the whole object): the rest is never downloaded.
+      const checked = Math.min(promised, keep);
+      const overflow = await copyBody(response.body, target(checked), progress, attempt.signal, checked < promised);
       this.#bytesRead += progress.copied;
+      if (overflow && checked < promised && progress.copied === checked) {
+        complete = false; // the body is cancelled in `finally`
+        return { copied: checked };
+      }
       if (overflow) return { copied: 0, failure: { message: 'the body is longer than its Content-Range', status: response.status } };
       if (progress.copied < checked) {
         return { copied: progress.copied, failure: { message: `short body: ${progress.copied} of ${checked} bytes`, status: response.status } };
@@ -285,13 +314,14 @@ class RangeSource implements HttpSource {
   /** The opening probe: learns size and validators, keeps the bytes it brought as `#head`. */
   #probe(): Promise<Outcome> {
     let head = new Uint8Array(0);
-    return this.#exchange(`bytes=0-${this.#probeLength - 1}`, false, (expected) => (head = new Uint8Array(expected)), (response) => {
+    return this.#exchange(`bytes=0-${this.#probeLength - 1}`, false, (expected) => (head = new Uint8Array(expected)), (response, url) => {
       const probed = checkProbe(response, this.url);
       if ('message' in probed) return probed;
       this.size = probed.size;
       this.validators = probed.validators;
+      this.#origin = new URL(url).origin;
       return probed.expected;
-    }).then((outcome) => {
+    }, this.#lifetime.signal, this.#probeLength).then((outcome) => {
       if (outcome.failure === undefined) this.#head = head;
       return outcome;
     });
@@ -301,6 +331,10 @@ class RangeSource implements HttpSource {
   #rangeAttempt(target: Uint8Array, position: number, signal: AbortSignal): Promise<Outcome> {
     const asked = { url: this.url, size: this.size, validators: this.validators, first: position, last: position + target.length - 1 };
     const into = (expected: number) => target.subarray(0, expected);
-    return this.#exchange(`bytes=${position}-${asked.last}`, true, into, (response) => checkRange(response, asked), signal);
+    return this.#exchange(`bytes=${position}-${asked.last}`, true, into, (response, url) => {
+      const verdict = checkRange(response, asked);
+      if (typeof verdict === 'number' && new URL(url).origin !== this.#origin) checkOtherOrigin(response, asked, url);
+      return verdict;
+    }, signal);
   }
 }
