@@ -239,7 +239,8 @@ export async function startS3Server(objects: Record<string, Uint8Array> = {}): P
       if (answer.statusCode === 206 && /\/0$/.test(answer.headers['content-range'] ?? '')) {
         // s3rver's answer to a Range on an empty object is `206`, `Content-Range: bytes 0-0/0`
         // and `Content-Length: 1` with no body, so the client waits for that byte for ever.
-        // S3 answers 416 InvalidRange, as RFC 9110 §14.4 wants with `Content-Range: bytes */0`.
+        // S3 answers 416 InvalidRange; the gate sends that, with the `Content-Range: bytes */0`
+        // RFC 9110 §15.5.17 asks for (whether S3 itself sends it is not known here).
         answer.destroy();
         record.status = 416;
         const body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message></Error>';
