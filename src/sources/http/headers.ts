@@ -143,7 +143,8 @@ export function checkProbe(response: ResponseHead, url: string): Probed | Failur
   const { status, headers } = response;
   const range = parseContentRange(headers.get('content-range'));
   // An empty object has no satisfiable range: 416 with `bytes */0` (RFC 9110 §15.5.17).
-  if (status === 416 && range?.total === 0) return probed(response, 0, 0);
+  // Its Content-Length is that of an error document (S3 sends XML), never object bytes.
+  if (status === 416 && range?.total === 0) return { size: 0, validators: readValidators(headers), expected: 0 };
   if (status < 200 || status >= 300) return statusFailure(response, url);
   refuseEncoding(headers, url);
   if (status === 206) {
