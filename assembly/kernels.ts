@@ -96,9 +96,20 @@ export function memrchr(p: usize, length: u32, byte: u8): i32 {
   return Status.NOT_FOUND;
 }
 
-/** First i with [h + i, h + i + m) equal to the needle at `n` (m ≥ 2), or NOT_FOUND. */
+/**
+ * Bytes a search may compare while verifying candidates, for `length` bytes of text:
+ * past it the filter is failing (periodic needles and text), and the search stops
+ * with COSTLY rather than go on quadratic. Ordinary text never comes near it.
+ */
+@inline function verifyBudget(length: u32): u64 {
+  return (<u64>length << 2) + 65536;
+}
+
+/** First i with [h + i, h + i + m) equal to the needle at `n` (m ≥ 2), or NOT_FOUND, or COSTLY. */
 export function search(h: usize, length: u32, n: usize, m: u32): i32 {
   if (length < m) return Status.NOT_FOUND;
+  const budget = verifyBudget(length);
+  let work: u64 = 0;
   const last = m - 1;
   const first = load<u8>(n);
   const final = load<u8>(n + last);
@@ -113,19 +124,26 @@ export function search(h: usize, length: u32, n: usize, m: u32): i32 {
     while (mask != 0) {
       const at = i + ctz(mask);
       if (same(h + at + 1, n + 1, m - 2)) return <i32>at;
+      work += m;
+      if (work > budget) return Status.COSTLY;
       mask &= mask - 1;
     }
     i += 16;
   }
   for (; i < candidates; i++) {
-    if (load<u8>(h + i) == first && load<u8>(h + i + last) == final && same(h + i + 1, n + 1, m - 2)) return <i32>i;
+    if (load<u8>(h + i) != first || load<u8>(h + i + last) != final) continue;
+    if (same(h + i + 1, n + 1, m - 2)) return <i32>i;
+    work += m;
+    if (work > budget) return Status.COSTLY;
   }
   return Status.NOT_FOUND;
 }
 
-/** Last such i, or NOT_FOUND. */
+/** Last such i, or NOT_FOUND, or COSTLY. */
 export function searchLast(h: usize, length: u32, n: usize, m: u32): i32 {
   if (length < m) return Status.NOT_FOUND;
+  const budget = verifyBudget(length);
+  let work: u64 = 0;
   const last = m - 1;
   const first = load<u8>(n);
   const final = load<u8>(n + last);
@@ -140,13 +158,18 @@ export function searchLast(h: usize, length: u32, n: usize, m: u32): i32 {
     while (mask != 0) {
       const bit = 31 - clz(mask);
       if (same(h + at + bit + 1, n + 1, m - 2)) return <i32>(at + bit);
+      work += m;
+      if (work > budget) return Status.COSTLY;
       mask ^= 1 << bit;
     }
     end = at;
   }
   while (end > 0) {
     end--;
-    if (load<u8>(h + end) == first && load<u8>(h + end + last) == final && same(h + end + 1, n + 1, m - 2)) return <i32>end;
+    if (load<u8>(h + end) != first || load<u8>(h + end + last) != final) continue;
+    if (same(h + end + 1, n + 1, m - 2)) return <i32>end;
+    work += m;
+    if (work > budget) return Status.COSTLY;
   }
   return Status.NOT_FOUND;
 }
@@ -162,7 +185,8 @@ export function findBegin(m: u32): void {
 /**
  * Searches the next run [p, p + length) of the text. Returns the match's index
  * counted from the start of the carry window (the min(m − 1, bytes seen before)
- * bytes that preceded this run), or NOT_FOUND.
+ * bytes that preceded this run), or NOT_FOUND, or COSTLY (no match before the
+ * carry window's start; the host searches on from there another way).
  */
 export function findRun(p: usize, length: u32): i32 {
   const m = needleLength;
@@ -175,7 +199,7 @@ export function findRun(p: usize, length: u32): i32 {
     memory.copy(CARRY + before, p, take);
     const window = before + take;
     const found = search(CARRY, window, NEEDLE, m);
-    if (found >= 0) return found;
+    if (found >= 0 || found == Status.COSTLY) return found;
     if (length < keep) {
       // SAFETY: keep < window <= CARRY_MAX: the copy stays inside the carry window
       if (window > keep) memory.copy(CARRY, CARRY + window - keep, keep);
@@ -184,6 +208,7 @@ export function findRun(p: usize, length: u32): i32 {
     }
   }
   const found = search(p, length, NEEDLE, m);
+  if (found == Status.COSTLY) return found;
   if (found >= 0) return <i32>before + found;
   const kept = min(keep, length);
   // SAFETY: kept <= keep < NEEDLE_MAX <= CARRY_MAX, and kept <= length bytes precede p + length
@@ -195,7 +220,8 @@ export function findRun(p: usize, length: u32): i32 {
 
 /**
  * Searches the run [p, p + length) that precedes the runs searched so far.
- * Returns the last match's index from `p`, or NOT_FOUND.
+ * Returns the last match's index from `p`, or NOT_FOUND, or COSTLY (no match
+ * ends after the text that follows this run plus m − 1 bytes; the host searches on another way).
  */
 export function rfindRun(p: usize, length: u32): i32 {
   const m = needleLength;
@@ -209,6 +235,7 @@ export function rfindRun(p: usize, length: u32): i32 {
     memory.copy(CARRY, p + length - take, take);
     const window = take + carryLength;
     const found = searchLast(CARRY, window, NEEDLE, m);
+    if (found == Status.COSTLY) return found;
     if (found >= 0) return <i32>(length - take) + found;
     if (length < keep) {
       carryLength = min(window, keep);
@@ -216,7 +243,7 @@ export function rfindRun(p: usize, length: u32): i32 {
     }
   }
   const found = searchLast(p, length, NEEDLE, m);
-  if (found >= 0) return found;
+  if (found >= 0 || found == Status.COSTLY) return found;
   const kept = min(keep, length);
   // SAFETY: kept <= keep < CARRY_MAX, and kept <= length
   memory.copy(CARRY, p, kept);

@@ -18,4 +18,9 @@ export enum Status {
   NO_FRAME = -6,
   /** The pager's tables contradict each other (debug invariant check only). */
   CORRUPT = -7,
+  /**
+   * A search spent its budget verifying candidates (a needle and text like `aaa…ab` in
+   * `aaa…a`): the host goes on with a search that is linear in the text (src/backends/wasm/search.ts).
+   */
+  COSTLY = -8,
 }

@@ -72,29 +72,45 @@ describe('byte kernels (debug build)', () => {
     return addresses;
   }
 
-  function findByRuns(hay: Uint8Array, needle: Uint8Array, runs: number[], addresses: number[]): number {
+  /** Where a search that the kernel gave up on (COSTLY) has ruled matches out: the host searches on from there. */
+  interface Costly {
+    costly: number;
+  }
+
+  function findByRuns(hay: Uint8Array, needle: Uint8Array, runs: number[], addresses: number[]): number | Costly {
     heap().set(needle, needleAt);
     k.findBegin(needle.length);
     let offset = 0;
     for (let i = 0; i < runs.length; i++) {
       const found = k.findRun(addresses[i], runs[i]);
-      if (found >= 0) return offset - Math.min(needle.length - 1, offset) + found;
+      const windowStart = offset - Math.min(needle.length - 1, offset);
+      if (found === STATUS.COSTLY) return { costly: windowStart }; // no match starts before windowStart
+      if (found >= 0) return windowStart + found;
       expect(found).toBe(STATUS.NOT_FOUND);
       offset += runs[i];
     }
     return -1;
   }
 
-  function rfindByRuns(needle: Uint8Array, runs: number[], addresses: number[]): number {
+  function rfindByRuns(needle: Uint8Array, runs: number[], addresses: number[]): number | Costly {
     heap().set(needle, needleAt);
     k.findBegin(needle.length);
     let end = runs.reduce((a, b) => a + b, 0);
     for (let i = runs.length - 1; i >= 0; i--) {
+      const stop = end;
       end -= runs[i];
       const found = k.rfindRun(addresses[i], runs[i]);
+      if (found === STATUS.COSTLY) return { costly: stop }; // no match starts at or after stop
       if (found >= 0) return end + found;
+      expect(found).toBe(STATUS.NOT_FOUND);
     }
     return -1;
+  }
+
+  /** A kernel's answer checked against the plain search: exact, or COSTLY with nothing missed before it gave up. */
+  function agrees(got: number | Costly, expected: number, forward: boolean): boolean {
+    if (typeof got === 'number') return got === expected;
+    return forward ? expected === -1 || expected >= got.costly : expected < got.costly;
   }
 
   it('memchr and memrchr agree with indexOf/lastIndexOf at every position and length', () => {
@@ -121,9 +137,29 @@ describe('byte kernels (debug build)', () => {
       if (needle.length === 0) continue;
       const runs = splitRuns(length, random, seed % 2 === 0 ? 7 : 2000);
       const addresses = scatter(hay, runs, random);
-      expect([seed, findByRuns(hay, needle, runs, addresses)]).toEqual([seed, firstIndex(hay, needle)]);
-      expect([seed, rfindByRuns(needle, runs, addresses)]).toEqual([seed, lastIndex(hay, needle)]);
+      const found = findByRuns(hay, needle, runs, addresses);
+      const foundLast = rfindByRuns(needle, runs, addresses);
+      expect([seed, found, agrees(found, firstIndex(hay, needle), true)]).toEqual([seed, found, true]);
+      expect([seed, foundLast, agrees(foundLast, lastIndex(hay, needle), false)]).toEqual([seed, foundLast, true]);
     }
+  });
+
+  it('gives up with COSTLY on periodic text instead of verifying every candidate, and never on ordinary text', () => {
+    const hay = new Uint8Array(FRAME_BYTES).fill(0x61);
+    const needle = new Uint8Array(2000).fill(0x61);
+    needle[1000] = 0x62; // first and last bytes match everywhere; the middle never does
+    heap().set(hay, base);
+    heap().set(needle, needleAt);
+    k.findBegin(needle.length);
+    expect(k.findRun(base, hay.length)).toBe(STATUS.COSTLY);
+    k.findBegin(needle.length);
+    expect(k.rfindRun(base, hay.length)).toBe(STATUS.COSTLY);
+    const text = pattern(FRAME_BYTES, 5);
+    heap().set(text, base);
+    const present = text.slice(1500, 1700);
+    heap().set(present, needleAt);
+    k.findBegin(present.length);
+    expect(k.findRun(base, text.length)).toBe(firstIndex(text, present));
   });
 
   it('finds the longest needle the scratch takes across page-sized runs', () => {

@@ -16,6 +16,7 @@ export const STATUS = {
   NO_MEMORY: -5,
   NO_FRAME: -6,
   CORRUPT: -7,
+  COSTLY: -8,
 } as const;
 
 /** What span() marks on the pages it returns (assembly/frames.ts ACCESS_*). */

@@ -26,7 +26,7 @@ import type { Access, Advice, AsyncCallOptions, AsyncMapCursor, AsyncMemoryMap, 
 import { ACCESS } from './abi.js';
 import { AsyncPager } from './async-pager.js';
 import { MOVE_CHUNK, copyIn, copyOut, fillBytes, moveChunks, typedIndex, viewBytes } from './copy.js';
-import { findBackward, findForward, resumeAt } from './search.js';
+import { Search, findBackward, findForward, resumeAt } from './search.js';
 import { mapRange } from './pager-options.js';
 
 /** What openAsyncWasmMap() needs besides the options openMap() validates. */
@@ -191,8 +191,9 @@ export class AsyncWasmMap extends MapReader implements AsyncMemoryMap {
     if (typeof range === 'number') return range;
     let { from, to } = range;
     let result = -1;
+    const search = new Search(range.needle, backward);
     await this.pager.drive(() => {
-      result = backward ? findBackward(this.pager, range.needle, from, to) : findForward(this.pager, range.needle, from, to);
+      result = backward ? findBackward(this.pager, search, from, to) : findForward(this.pager, search, from, to);
       if (result >= -1) return true;
       if (backward) to = resumeAt(result);
       else from = resumeAt(result);

@@ -19,7 +19,7 @@ import { copyIn, copyOut, fillBytes, moveBytes, typedIndex, viewBytes } from './
 import { copyLines } from './lines.js';
 import { mapRange } from './pager-options.js';
 import { Pager } from './pager.js';
-import { findBackward, findForward } from './search.js';
+import { Search, findBackward, findForward } from './search.js';
 
 /**
  * A map dropped without close() closes its source; its frames stay with the views
@@ -72,11 +72,11 @@ export class WasmMap extends MapBase {
   }
 
   protected findRange(needle: Uint8Array, start: number, end: number): number {
-    return findForward(this.pager, needle, start, end);
+    return findForward(this.pager, new Search(needle, false), start, end);
   }
 
   protected rfindRange(needle: Uint8Array, start: number, end: number): number {
-    return findBackward(this.pager, needle, start, end);
+    return findBackward(this.pager, new Search(needle, true), start, end);
   }
 
   protected viewRange(offset: number, length: number): Uint8Array {

@@ -142,9 +142,13 @@ export interface Probed {
 export function checkProbe(response: ResponseHead, url: string): Probed | Failure {
   const { status, headers } = response;
   const range = parseContentRange(headers.get('content-range'));
-  // An empty object has no satisfiable range: 416 with `bytes */0` (RFC 9110 §15.5.17).
-  // Its Content-Length is that of an error document (S3 sends XML), never object bytes.
-  if (status === 416 && range?.total === 0) return { size: 0, validators: readValidators(headers), expected: 0 };
+  // An empty object has no satisfiable range: 416 with `bytes */0` (RFC 9110 §15.5.17). A range
+  // from byte 0 is unsatisfiable only when there is no byte, so a 416 without Content-Range
+  // (some S3-compatible servers) is an empty object too. Its Content-Length is that of an
+  // error document (S3 sends XML), never object bytes.
+  if (status === 416 && (range?.total === 0 || headers.get('content-range') === null)) {
+    return { size: 0, validators: readValidators(headers), expected: 0 };
+  }
   if (status < 200 || status >= 300) return statusFailure(response, url);
   refuseEncoding(headers, url);
   if (status === 206) {
