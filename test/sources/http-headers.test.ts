@@ -104,6 +104,9 @@ describe('checkProbe()', () => {
     expect(checkProbe(answer(416, { 'content-range': 'bytes */0' }), URL_)).toEqual({ size: 0, validators: {}, expected: 0 });
     // S3's 416 carries an XML error document: its length is not the object's
     expect(checkProbe(answer(416, { 'content-range': 'bytes */0', 'content-length': '136' }), URL_)).toEqual({ size: 0, validators: {}, expected: 0 });
+    // a range from byte 0 is unsatisfiable only for an empty object, Content-Range or not
+    expect(checkProbe(answer(416, { 'content-length': '136' }), URL_)).toEqual({ size: 0, validators: {}, expected: 0 });
+    expect(() => checkProbe(answer(416, { 'content-range': 'bytes */50' }), URL_)).toThrow(expect.objectContaining({ code: 'ERR_MMAP_SOURCE_FAILED', status: 416 }));
     expect(checkProbe(answer(200, { 'content-length': '0' }), URL_)).toEqual({ size: 0, validators: {}, expected: 0 });
   });
 
