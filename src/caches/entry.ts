@@ -61,7 +61,8 @@ const isBytes = (value: unknown): value is Uint8Array => Object.prototype.toStri
 export function decodeEntry(key: string, stored: unknown): Decoded {
   if (!isBytes(stored) || stored.length < HEADER_BYTES) return { kind: 'corrupt' };
   const header = new DataView(stored.buffer, stored.byteOffset, HEADER_BYTES);
-  if (header.getUint32(0, true) !== ENTRY_MAGIC || header.getUint8(4) !== ENTRY_VERSION) return { kind: 'corrupt' };
+  // the version's u32 includes the three reserved bytes, which must be zero
+  if (header.getUint32(0, true) !== ENTRY_MAGIC || header.getUint32(4, true) !== ENTRY_VERSION) return { kind: 'corrupt' };
   const keyLength = header.getUint32(8, true);
   const payloadLength = header.getUint32(12, true);
   if (HEADER_BYTES + keyLength + payloadLength !== stored.length) return { kind: 'corrupt' };

@@ -58,7 +58,7 @@ export class StoredCache implements PageCache {
       if (decoded.kind === 'corrupt') await this.drop(name);
       if (decoded.kind !== 'hit') return undefined;
       if (!this.index.touch(name)) await this.evict(this.index.add(name, stored.length)); // another process wrote it
-      void this.store.touch?.(name).catch(() => undefined);
+      await this.store.touch?.(name).catch(() => undefined); // awaited, so a restart right after sees the order
       return decoded.payload;
     } catch {
       return undefined; // an unreadable store is a store that missed
