@@ -86,7 +86,9 @@ class OpfsStore implements EntryStore {
   async read(name: string): Promise<Uint8Array | undefined> {
     try {
       const handle = await (await this.directory()).getFileHandle(`${name}.pmc`);
-      return new Uint8Array(await (await handle.getFile()).arrayBuffer());
+      const file = await handle.getFile();
+      // getFileHandle({ create }) makes the file empty before a write commits: not an entry yet, and not damaged
+      return file.size === 0 ? undefined : new Uint8Array(await file.arrayBuffer());
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;

@@ -1,7 +1,7 @@
-/** The Chromium page: opfsCache and cacheStorageCache under maps of the host's nginx (cross-origin, CORS). */
+/** The Chromium page (and its worker): opfsCache and cacheStorageCache under maps of the host's nginx (cross-origin, CORS). */
 import { cacheStorageCache, memoryCache, opfsCache, openMapAsync } from 'portable-mmap';
 import { webRemoteFixture } from '../async/web-fixture.js';
-import { checkCaches } from './runtime-checks.js';
+import { checkCaches, type CacheReport } from './runtime-checks.js';
 
 const OPFS_DIR = 'portable-mmap-test-pages';
 const CACHE_NAME = 'portable-mmap-test-pages';
@@ -24,6 +24,18 @@ async function damageCacheStorage(): Promise<void> {
   for (const request of await cache.keys()) await cache.put(request, new Response(garbage()));
 }
 
+/** The worker's reports (browser-worker.ts). */
+function inWorker(): Promise<CacheReport[]> {
+  return new Promise((resolve) => {
+    const worker = new Worker('./worker.js', { type: 'module' });
+    worker.onmessage = (event: MessageEvent<CacheReport[]>) => {
+      worker.terminate();
+      resolve(event.data);
+    };
+    worker.onerror = (event) => resolve([{ name: 'worker', passes: [], error: `the worker failed: ${event.message}` }]);
+  });
+}
+
 (globalThis as { runConformance?: () => Promise<string> }).runConformance = async () => {
   const fixture = await webRemoteFixture('nginx (Chromium)', location.origin, openMapAsync);
   const shared = memoryCache();
@@ -32,5 +44,5 @@ async function damageCacheStorage(): Promise<void> {
     { name: 'cacheStorageCache', make: () => cacheStorageCache(CACHE_NAME), damage: damageCacheStorage },
     { name: 'memoryCache', make: () => shared },
   ]);
-  return JSON.stringify(reports);
+  return JSON.stringify([...reports, ...(await inWorker())]);
 };

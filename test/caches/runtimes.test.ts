@@ -119,18 +119,22 @@ describe('the built-in caches in other runtimes', () => {
     control = await startControlServer({
       'index.html': '<!doctype html><script type="module" src="./main.js"></script>',
       'main.js': await bundleFor('browser', 'test/caches/browser-main.ts'),
+      'worker.js': await bundleFor('browser', 'test/caches/browser-worker.ts'),
     });
   });
   afterAll(() => control?.close());
 
-  test('Chromium: opfsCache, cacheStorageCache and memoryCache serve a second map from the cache; damaged entries are refetched', async () => {
+  test('Chromium (page and worker): opfsCache, cacheStorageCache and memoryCache serve a second map from the cache; damaged entries are refetched', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portable-mmap-chromium-caches-'));
     try {
       // The host serves DIR; the page comes from the control server (a secure context on 127.0.0.1, so OPFS and caches exist).
       writeFileSync(join(dir, 'index.html'), `<!doctype html><script>location.href = ${JSON.stringify(`${control.origin}/app/index.html`)}</script>`);
       const output = await spawnAsync(process.execPath, [join(ROOT, 'test/runtimes/chromium-host.mjs'), dir], { timeout: 240_000 });
       const reports = reportsIn(output, RESULT_PREFIX);
-      for (const name of ['opfsCache', 'cacheStorageCache', 'memoryCache']) expectServedFromCache(report(reports, name));
+      for (const name of ['opfsCache', 'cacheStorageCache', 'memoryCache', 'opfsCache (worker)', 'cacheStorageCache (worker)']) {
+        expectServedFromCache(report(reports, name));
+      }
+      expect(reports.find((r) => r.name === 'worker')?.error).toBeUndefined();
       expectDamageRefetched(report(reports, 'opfsCache'));
       expectDamageRefetched(report(reports, 'cacheStorageCache'));
     } finally {
