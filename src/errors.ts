@@ -121,6 +121,11 @@ export function backendUnavailable(backend: string, reason: string): MmapError {
   return new MmapError('ERR_MMAP_BACKEND_UNAVAILABLE', `The ${backend} backend is unavailable: ${reason}`, { reason });
 }
 
+/** A built-in PageCache this runtime cannot host (fileCache without node:fs, opfsCache without OPFS, …). */
+export function cacheUnavailable(cache: string, reason: string): MmapError {
+  return new MmapError('ERR_MMAP_BACKEND_UNAVAILABLE', `${cache} is unavailable here: ${reason}`, { reason });
+}
+
 export function unstableView(): MmapError {
   return new MmapError(
     'ERR_MMAP_UNSTABLE_VIEW',

@@ -4,6 +4,8 @@ export { openShared, unlinkShared } from './shared.js';
 export { SeqLock } from './seqlock.js';
 export { openMapAsync } from './open-async.js';
 export { MmapError } from './errors.js';
+export { memoryCache, fileCache, opfsCache, cacheStorageCache } from './caches/index.js';
+export type { MemoryCacheOptions, FileCacheOptions, OpfsCacheOptions } from './caches/index.js';
 export type { MmapErrorCode, Permission, UnsupportedReason } from './errors.js';
 export type {
   Access,

@@ -9,8 +9,9 @@ import '../backends/wasm/embedded.js';
 import { nativeBackend } from '../backends/native/open.js';
 import { wasmBackend } from '../backends/wasm/index.js';
 import { permissionDenied } from '../errors.js';
-import { registerPlatform, type FileSources, type FileTarget, type NativeBackend } from './registry.js';
+import { registerPlatform, type CacheFiles, type FileSources, type FileTarget, type NativeBackend } from './registry.js';
 import { fileSources } from '../sources/file.js';
+import { fileStores } from '../caches/file-store.js';
 import type { Access } from '../types.js';
 
 type PermissionName = 'read' | 'write' | 'ffi';
@@ -41,6 +42,16 @@ const denoFiles: FileSources = {
   },
 };
 
+/** A cache directory is read and written: both permissions, asked before anything is touched. */
+const denoCacheFiles: CacheFiles = {
+  open(dir) {
+    for (const name of ['read', 'write'] as const) {
+      if (!granted(name, dir)) throw permissionDenied(name, `Deno needs --allow-${name} for the cache directory ${dir}`, dir);
+    }
+    return fileStores.open(dir);
+  },
+};
+
 const denoNative: NativeBackend = {
   availability() {
     if (!granted('ffi')) return { available: false, reason: 'Deno: native addons need --allow-ffi' };
@@ -55,4 +66,4 @@ const denoNative: NativeBackend = {
   unlinkShared: (name) => nativeBackend.unlinkShared(name),
 };
 
-registerPlatform({ native: denoNative, wasm: wasmBackend, files: denoFiles });
+registerPlatform({ native: denoNative, wasm: wasmBackend, files: denoFiles, cacheFiles: denoCacheFiles });

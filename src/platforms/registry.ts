@@ -6,6 +6,7 @@
  */
 import type { NormalizedOptions, NormalizedSharedOptions } from '../args.js';
 import type { Access, AsyncMemoryMap, AsyncPageSource, MemoryMap, PageSource, RuntimeName } from '../types.js';
+import type { EntryStore } from '../caches/stored.js';
 import { DEFAULT_MAX_RESIDENT } from '../args.js';
 import { runtimeName } from '../runtime.js';
 
@@ -50,12 +51,18 @@ export interface FileSources {
   open(target: FileTarget, access: Access): PageSource;
 }
 
+/** Directories of cache entries for fileCache() (node:fs where the runtime has it). */
+export interface CacheFiles {
+  open(dir: string): EntryStore;
+}
+
 export interface Platform {
   runtime: RuntimeName;
   defaultMaxResident: number;
   native?: NativeBackend;
   wasm?: WasmBackend;
   files?: FileSources;
+  cacheFiles?: CacheFiles;
 }
 
 let current: Platform = { runtime: runtimeName(), defaultMaxResident: DEFAULT_MAX_RESIDENT };

@@ -25,6 +25,7 @@ export const IMPORT_RULES: ImportRule[] = [
   { reason: 'the map surface is written once, over backend hooks: it never imports a backend', from: 'src/map/', forbidden: ['src/backends/'] },
   { reason: 'only platforms (and the entries that pick one) register backends', from: 'src/', forbidden: ['src/platforms/node', 'src/platforms/deno', 'src/platforms/browser', 'src/platforms/edge', 'src/platforms/portable', 'src/platforms/unavailable'] },
   { reason: 'adapters see maps through their public interfaces only', from: 'src/adapters/', forbidden: ['src/backends/', 'src/sources/', 'src/platforms/'] },
+  { reason: 'caches see maps through PageCache only: they never import a backend, a source or the map surface', from: 'src/caches/', forbidden: ['src/backends/', 'src/sources/', 'src/map/', 'src/adapters/'] },
   { reason: 'the library never imports tests, benchmarks or examples', from: 'src/', forbidden: ['test/', 'bench/', 'examples/'] },
   { reason: 'assembly imports nothing outside assembly', from: 'assembly/', forbidden: ['*'], allowedOnly: ['assembly/'] },
 ];

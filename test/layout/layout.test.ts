@@ -25,6 +25,7 @@ describe('import rules', () => {
     ['src/map/base.ts', "import '../backends/wasm/index.js';", 'the map surface is written once, over backend hooks: it never imports a backend'],
     ['src/open.ts', "import './platforms/node.js';", 'only platforms (and the entries that pick one) register backends'],
     ['src/adapters/parsers.ts', "import { HttpSource } from '../sources/http/source.js';", 'adapters see maps through their public interfaces only'],
+    ['src/caches/file.ts', "import { fileSources } from '../sources/file.js';", 'caches see maps through PageCache only: they never import a backend, a source or the map surface'],
     ['src/args.ts', "import { tempFiles } from '../test/helpers/temp-files.js';", 'the library never imports tests, benchmarks or examples'],
     ['assembly/pager.ts', 'import { STATUS } from "../src/backends/wasm/abi";', 'assembly imports nothing outside assembly'],
     ['assembly/kernels.ts', 'import { x } from "some-package";', 'assembly imports nothing outside assembly'],
