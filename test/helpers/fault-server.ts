@@ -22,7 +22,7 @@
  *   from=N          the fault strikes from the N-th request to this URL on (0 = the probe; default 1)
  *   times=N         … for N requests, then answers correctly again (default: always)
  *   delay=MS        for slow/stall; with mode=ok, every answer waits that long (concurrency tests)
- *   bodyDelay=MS    waits that long after each `chunk` bytes (default 65536) of every body
+ *   bodyDelay=MS    waits that long after each `chunk` bytes (default 65536) of every body from `from` on
  *   size=N          serves the first N bytes only (0: an empty object)
  *   zero=200        an empty object answers a Range request 200 with Content-Length 0, not 416
  *   etag=strong|weak|none, lastModified=none   the validators sent (default strong ETag "v1" and a date)
@@ -99,7 +99,7 @@ export async function startFaultServer(served: Uint8Array): Promise<FaultServer>
 
   async function send(res: ServerResponse, record: FaultRequest, body: Uint8Array, query: URLSearchParams, stopAfter = body.length): Promise<void> {
     const chunk = Number(query.get('chunk') ?? 65536);
-    const bodyDelay = Number(query.get('bodyDelay') ?? 0);
+    const bodyDelay = record.index >= Number(query.get('from') ?? 1) ? Number(query.get('bodyDelay') ?? 0) : 0;
     for (let at = 0; at < stopAfter && !res.destroyed; at += chunk) {
       if (at > 0 && bodyDelay > 0) await wait(bodyDelay, res);
       if (res.destroyed) return;
@@ -203,7 +203,7 @@ export async function startFaultServer(served: Uint8Array): Promise<FaultServer>
     res.end = ((...args: Parameters<typeof end>) => (finish(), end(...args))) as typeof res.end;
     const writeHead = res.writeHead.bind(res);
     res.writeHead = ((status: number, ...rest: unknown[]) => ((record.status = status), (writeHead as (...a: unknown[]) => ServerResponse)(status, ...rest))) as typeof res.writeHead;
-    res.once('finish', () => (record.completed = true));
+    res.once('finish', () => (record.completed = !record.aborted)); // end() after the client left still finishes
     res.once('close', () => {
       if (!record.completed && !record.reset) record.aborted = true;
       finish();
