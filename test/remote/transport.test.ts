@@ -13,6 +13,7 @@ describe('openMapAsync(url) probe', () => {
   it('opens with a ranged GET of the first page, never HEAD, so a server that refuses HEAD (403) maps', async () => {
     const url = urlFor();
     expect((await fetch(url, { method: 'HEAD' })).status).toBe(403);
+    expect(server.requests).toMatchObject([{ method: 'HEAD', status: 403, completed: true }]);
     server.reset();
     await using map = await openMapAsync(url, { pageSize });
     expect(map.byteLength).toBe(data.length);
