@@ -12,7 +12,7 @@
 import { aborted, sourceFailed } from '../errors.js';
 import type { AsyncPageSource } from '../types.js';
 import { Limiter } from './http/retry.js';
-import { SignalFanout } from './signals.js';
+import { onAbort, SignalFanout } from './signals.js';
 
 export interface GuardOptions {
   signal?: AbortSignal;
@@ -27,12 +27,12 @@ const NEVER = new AbortController().signal;
 /** Resolves or rejects with `promise`, unless the signal aborts or the timer runs out first. */
 function race<T>(promise: Promise<T>, what: string, signal: AbortSignal, timeout: number | undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted(signal.reason));
     const timer = timeout === undefined ? undefined : setTimeout(() => reject(sourceFailed(`${what} timed out after ${timeout} ms`, {})), timeout);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unlink = onAbort(signal, () => reject(aborted(signal.reason)));
+    if (signal.aborted) reject(aborted(signal.reason));
     promise.then(resolve, reject).finally(() => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      unlink();
     });
   });
 }

@@ -4,21 +4,44 @@
  * Only AbortController, AbortSignal and microtasks: every runtime in scope has them.
  */
 
+const listenersOf = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `listener` when `signal` aborts; returns what stops that. However many calls
+ * wait on one signal (a map-wide signal, one a caller passes to 200 reads), the signal
+ * carries a single listener: Node warns past ten (MaxListenersExceededWarning). Callers
+ * check `signal.aborted` first: a signal that already aborted calls nothing.
+ */
+export function onAbort(signal: AbortSignal, listener: () => void): () => void {
+  if (signal.aborted) return () => undefined;
+  let listeners = listenersOf.get(signal);
+  if (listeners === undefined) {
+    const fresh = new Set<() => void>();
+    listenersOf.set(signal, fresh);
+    signal.addEventListener('abort', () => {
+      listenersOf.delete(signal);
+      for (const call of fresh) call();
+    }, { once: true });
+    listeners = fresh;
+  }
+  const entry = () => listener(); // its own identity: one listener may be added twice
+  listeners.add(entry);
+  const set = listeners;
+  return () => void set.delete(entry);
+}
+
 /**
  * The calls under one long-lived signal (a source's lifetime, a map's `signal`),
- * each with a signal of its own that aborts with it. The long-lived signal carries
- * one listener however many calls are in flight: Node warns when one signal has
- * more than ten (MaxListenersExceededWarning), and a busy map has dozens waiting.
+ * each with a signal of its own that aborts with it (and with the call's own signal).
  */
 export class SignalFanout {
   private readonly children = new Set<AbortController>();
 
   constructor(readonly parent: AbortSignal) {
-    if (parent.aborted) return;
-    parent.addEventListener('abort', () => {
+    onAbort(parent, () => {
       for (const child of this.children) child.abort(parent.reason);
       this.children.clear();
-    }, { once: true });
+    });
   }
 
   /** A signal that aborts with the parent or with `own` (the call's own signal); `unlink()` once the call is over. */
@@ -30,13 +53,12 @@ export class SignalFanout {
       return { signal: controller.signal, unlink: () => undefined };
     }
     this.children.add(controller);
-    const onOwn = () => controller.abort(own!.reason);
-    own?.addEventListener('abort', onOwn, { once: true });
+    const unlinkOwn = own === undefined ? () => undefined : onAbort(own, () => controller.abort(own.reason));
     return {
       signal: controller.signal,
       unlink: () => {
         this.children.delete(controller);
-        own?.removeEventListener('abort', onOwn);
+        unlinkOwn();
       },
     };
   }
@@ -87,12 +109,12 @@ export function followAll(signals: readonly (AbortSignal | undefined)[]): AbortS
   if (present.length === 1) return present[0];
   const controller = new AbortController();
   let left = present.length;
-  const onAbort = () => {
+  const oneAborted = () => {
     if (--left === 0) controller.abort(present[present.length - 1].reason);
   };
   for (const signal of present) {
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) oneAborted();
+    else onAbort(signal, oneAborted);
   }
   return controller.signal;
 }

@@ -19,6 +19,7 @@
  */
 import { aborted } from '../../errors.js';
 import type { AsyncPageSource } from '../../types.js';
+import { onAbort } from '../../sources/signals.js';
 import type { MapMemory } from './memory.js';
 import { ignore, SourceFill, type TransferCounters } from './source-io.js';
 import type { WriteBackQueue } from './write-back.js';
@@ -118,17 +119,16 @@ export class Loads {
       const stop = () => {
         waiting = false;
         load.waiters--;
-        signal.removeEventListener('abort', onAbort);
+        unlink();
       };
-      const onAbort = () => {
+      const unlink = onAbort(signal, () => {
         stop();
         if (load.waiters === 0 && load.cancellable && this.underWay.has(load)) {
           load.cancelled = true;
           load.controller.abort(signal.reason);
         }
         reject(aborted(signal.reason));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
       load.done.then(resolve, reject).finally(() => {
         if (waiting) stop();
       });

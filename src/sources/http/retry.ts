@@ -4,6 +4,7 @@
  * bounded retries with exponential backoff. Only AbortController, AbortSignal and timers:
  * every runtime in scope has them.
  */
+import { onAbort } from '../signals.js';
 
 /** Admits at most `limit` tasks at once, first come first served. */
 export class Limiter {
@@ -35,14 +36,13 @@ export class Limiter {
     }
     return new Promise((resolve, reject) => {
       const start = () => {
-        signal.removeEventListener('abort', onAbort);
+        unlink();
         resolve();
       };
-      const onAbort = () => {
+      const unlink = onAbort(signal, () => {
         this.#waiting.splice(this.#waiting.indexOf(start), 1);
         reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
       this.#waiting.push(start);
     });
   }
@@ -66,10 +66,9 @@ export class Attempt {
   #timedOut = false;
 
   constructor(parent: AbortSignal, timeoutMs: number | undefined) {
-    const onAbort = () => this.#controller.abort(parent.reason);
-    if (parent.aborted) onAbort();
-    parent.addEventListener('abort', onAbort, { once: true });
-    this.#unlink = () => parent.removeEventListener('abort', onAbort);
+    const follow = () => this.#controller.abort(parent.reason);
+    if (parent.aborted) follow();
+    this.#unlink = onAbort(parent, follow);
     if (timeoutMs !== undefined) {
       this.#timer = setTimeout(() => {
         this.#timedOut = true;
@@ -101,15 +100,14 @@ export class Attempt {
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      unlink();
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unlink = onAbort(signal, () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
   });
 }
 

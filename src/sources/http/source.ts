@@ -17,7 +17,7 @@ import { checkOtherOrigin, checkProbe, checkRange, preconditionHeaders, type Val
 import { sendFollowing, type Reached } from './redirects.js';
 import { noStore, resolveTarget, type HttpTarget } from './target.js';
 import { readLength } from '../read-range.js';
-import { SignalFanout } from '../signals.js';
+import { onAbort, SignalFanout } from '../signals.js';
 import { Attempt, Limiter, MAX_RETRY_AFTER_MS, retrying, type Failure, type Outcome, type RetryPolicy } from './retry.js';
 
 export type { HttpTarget };
@@ -230,15 +230,12 @@ class RangeSource implements HttpSource {
   }
 
   #follow(signal: AbortSignal): void {
-    const onAbort = () => {
+    const stop = () => {
       this.#abortReason ??= { reason: signal.reason };
       this.#stop();
     };
-    if (signal.aborted) onAbort();
-    else {
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#lifetime.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
-    }
+    if (signal.aborted) stop();
+    else onAbort(this.#lifetime.signal, onAbort(signal, stop));
   }
 
   #stop(): void {
