@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataFile, median, positions, MiB } from './lib.mjs';
 import { row } from './native.mjs';
+import { trafficRows } from './remote-traffic.mjs';
 import { provisionTools } from '../test/tools/provision.mjs';
 import { toolPath } from '../test/tools/tools.mjs';
 
@@ -77,7 +78,7 @@ async function drain(stream) {
   return bytes;
 }
 
-export async function remoteGroups({ openMapAsync, reps }) {
+export async function remoteGroups({ openMapAsync, fileCache, reps }) {
   const size = 256 * MiB;
   const server = await serve(dataFile(size, 'remote-256m.bin'));
   const rows = [];
@@ -154,6 +155,9 @@ export async function remoteGroups({ openMapAsync, reps }) {
     });
     rows.push({ name: '4 MiB sequential read at 64 KiB pages, 64 KiB per call: requests after the probe', value: `${median(sequential.map)} requests`,
       ratio: `${Math.min(...sequential.map)}–${Math.max(...sequential.map)} over reps`, target: '≤ 8', pass: median(sequential.map) <= 8 });
+
+    // 4. real traffic: request planning on bursts of scattered reads, and a fileCache across runs
+    rows.push(...(await trafficRows({ openMapAsync, fileCache, reps, serverUrl: server.url, size })));
   } finally {
     await server.stop();
   }

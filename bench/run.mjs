@@ -14,7 +14,7 @@ const reps = Number(flag('reps', 7));
 const only = flag('only', undefined);
 const write = args.includes('--write');
 
-const { openMap, openMapAsync, detectBackend } = await import(join(ROOT, 'dist/entries/node.js'));
+const { openMap, openMapAsync, detectBackend, fileCache } = await import(join(ROOT, 'dist/entries/node.js'));
 const groups = {
   native: {
     backend: () => `native (${detectBackend().reason})`,
@@ -26,7 +26,7 @@ const groups = {
   },
   remote: {
     backend: () => 'wasm (openMapAsync over HTTP Range requests to nginx on 127.0.0.1)',
-    run: async () => (await import('./remote.mjs')).remoteGroups({ openMapAsync, reps }),
+    run: async () => (await import('./remote.mjs')).remoteGroups({ openMapAsync, fileCache, reps }),
   },
   parquet: {
     backend: () => 'wasm (openMapAsync over HTTP Range requests to nginx on 127.0.0.1), through portable-mmap/adapters',
