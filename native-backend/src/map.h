@@ -95,6 +95,16 @@ int mm_open_shared(const char *name, bool create, uint64_t size, int *fd, uint64
 /* Removes the name; objects still mapped stay usable until their last mapping goes. */
 int mm_unlink_shared(const char *name, const char **syscall);
 
+#ifndef _WIN32
+/*
+ * Reserves the blocks of [from, to) of `fd` (Linux fallocate), so that a store into
+ * pages the library added to the file can never fault for want of space: a full file
+ * system is this call's ENOSPC (or EDQUOT) instead of a SIGBUS at a later store. File
+ * systems without fallocate (EOPNOTSUPP), and other systems, keep the sparse growth.
+ */
+int mm_reserve(int fd, uint64_t from, uint64_t to, const char **syscall);
+#endif
+
 /*
  * Maps `length` bytes at file position `offset` of `fd` into `map`, after
  * growing the file to `grow_to` bytes when that is non-zero. Takes ownership

@@ -1,6 +1,6 @@
 /*
- * POSIX mappings: open/fstat, mmap, msync, madvise, mincore, ftruncate
- * (named shared memory is in shm_posix.c).
+ * POSIX mappings: open/fstat, mmap, msync, madvise, mincore, ftruncate (fallocate
+ * is in reserve_posix.c, named shared memory in shm_posix.c).
  * Linux is the tested platform; macOS compiles the same path.
  */
 #ifndef _WIN32
@@ -165,6 +165,7 @@ int mm_map_file(mm_map *map, int fd, mm_access access, uint64_t offset, size_t l
   if (grow_to > 0) {
     if (fstat(fd, &before) != 0) err = fail("fstat", syscall);
     else if (ftruncate(fd, (off_t)grow_to) != 0) err = fail("ftruncate", syscall);
+    else if ((err = mm_reserve(fd, (uint64_t)before.st_size, grow_to, syscall)) != 0) (void)!ftruncate(fd, before.st_size);
     if (err != 0) {
       close(fd);
       return err;
@@ -210,8 +211,14 @@ int mm_resize(mm_map *map, size_t new_length, mm_region **retired, const char **
     int err = map_region(map->fd, MM_WRITE, map->offset, new_length, &next, syscall);
     if (err != 0) return err;
   }
-  if (ftruncate(map->fd, (off_t)(map->offset + new_length)) != 0) {
-    int err = fail("ftruncate", syscall);
+  struct stat before;
+  int err = fstat(map->fd, &before) != 0 ? fail("fstat", syscall) : 0;
+  uint64_t end = map->offset + new_length;
+  if (err == 0 && ftruncate(map->fd, (off_t)end) != 0) err = fail("ftruncate", syscall);
+  else if (err == 0 && (err = mm_reserve(map->fd, (uint64_t)before.st_size, end, syscall)) != 0) {
+    (void)!ftruncate(map->fd, before.st_size); /* a failed resize leaves the file as it was */
+  }
+  if (err != 0) {
     if (next.region != NULL) mm_region_unref(next.region);
     return err;
   }

@@ -48,6 +48,7 @@ int mm_open_shared(const char *name, bool create, uint64_t size, int *fd, uint64
   struct stat st;
   if (create) {
     if (ftruncate(opened, (off_t)size) != 0) err = fail("ftruncate", syscall);
+    else err = mm_reserve(opened, 0, size, syscall); /* a full /dev/shm is ENOSPC here, not SIGBUS at a store */
     /* The exact size asked for: macOS reports it rounded up to a page (st_size). */
     *object_size = size;
   } else if (fstat(opened, &st) != 0) {
