@@ -226,6 +226,11 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
   /**
    * Writes the changed pages of [offset, offset + length) back (adjacent ones in
    * one request), and any earlier write-back that failed; then syncs the source.
+   * It waits for every write-back queued before it, evicted pages' included (they
+   * are no longer dirty here, but their bytes are not in the source yet), and one of
+   * those that failed is tried once more before flush() reports it: so a resolved
+   * flush means every change is in the source, and resize() (which flushes first)
+   * never has a write land past the size it sets.
    */
   async flush(offset: number, length: number): Promise<void> {
     const runs = this.meta.collectDirty(Math.floor(offset / this.pageSize), Math.ceil((offset + length) / this.pageSize));
@@ -233,6 +238,8 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
     const writes = this.writeBacks.retryFailed();
     for (let i = 0; i < runs * RUN_FIELDS; i += RUN_FIELDS) writes.push(this.queueWriteBack(out[i], out[i + 1], out[i + 2]));
     await Promise.all(writes);
+    await this.writeBacks.settled;
+    await Promise.all(this.writeBacks.retryFailed());
     await this.source.sync?.();
   }
 
