@@ -1,7 +1,10 @@
 /*
  * flushAsync's work: msync on a libuv worker thread, the promise settled back
  * on the JS thread. Each job holds a reference to the region, so the range
- * stays mapped until the job completes, whatever close() or resize() do.
+ * stays mapped until the job completes, whatever close() or resize() do; and
+ * counts in region->flushes, so a resize() or close() that retires the region
+ * first writes it back (mm_region_retire): the file pages are gone from the
+ * range by the time the job's own msync runs.
  */
 #include "addon.h"
 
@@ -22,6 +25,7 @@ static void flush_execute(napi_env env, void *data) {
   (void)env;
   flush_job *job = data;
   job->err = mm_sync(job->address, job->length);
+  if (job->err == 0) job->err = atomic_load(&job->region->flush_error);
 }
 
 /* On the JS thread: settles the promise and drops the job's reference. */
@@ -36,6 +40,7 @@ static void flush_complete(napi_env env, napi_status status, void *data) {
     if (result == NULL) napi_get_undefined(env, &result);
     napi_reject_deferred(env, job->deferred, result);
   }
+  atomic_fetch_sub(&job->region->flushes, 1);
   mm_region_unref(job->region);
   napi_delete_async_work(env, job->work);
   free(job);
@@ -65,5 +70,6 @@ bool flush_async_start(napi_env env, napi_deferred deferred, mm_region *region, 
   }
   /* Taken after queueing, on this thread: flush_complete, which drops it, runs here later. */
   mm_region_ref(region);
+  atomic_fetch_add(&region->flushes, 1);
   return true;
 }

@@ -53,6 +53,10 @@ typedef struct mm_region {
    * JS reads it through a 4-byte external ArrayBuffer, so it is a plain int32 word. */
   _Atomic int32_t truncated;
   int32_t guard;        /* the range's slot in the guard's registry, or MM_GUARD_NONE */
+  /* Async flushes queued on the region and not yet settled: mm_region_retire writes the
+   * range back itself before its file pages go, or their msync would find zero pages. */
+  atomic_int flushes;
+  _Atomic int flush_error; /* what that write-back failed with (0: nothing), for those flushes */
 } mm_region;
 
 typedef struct mm_map {

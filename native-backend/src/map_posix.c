@@ -141,6 +141,8 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
   region->span = span;
   atomic_init(&region->refs, 1);
   atomic_init(&region->truncated, 0);
+  atomic_init(&region->flushes, 0);
+  atomic_init(&region->flush_error, 0);
   int err = mm_guard_register(base, span, &region->truncated, &region->guard);
   if (err != 0) {
     munmap(base, span);
@@ -323,6 +325,11 @@ void mm_region_unref(mm_region *region) {
 
 void mm_region_retire(mm_region *region) {
   void *base = region->base;
+  /* A flushAsync() queued before this resize()/close() writes what it covered, here. */
+  if (atomic_load(&region->flushes) > 0) {
+    int err = mm_sync(base, region->span);
+    if (err != 0) atomic_store(&region->flush_error, err);
+  }
   int flags = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
   /* MAP_FIXED replaces the file pages atomically: the range never becomes unmapped.
    * SAFETY: the region is still ours: refs >= 1 (the map's own reference, dropped only

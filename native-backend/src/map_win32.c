@@ -101,6 +101,8 @@ int mm_win_map_view(HANDLE handle, bool section, mm_access access, uint64_t offs
   region->span = round_up(delta + length, page);
   atomic_init(&region->refs, 1);
   atomic_init(&region->truncated, 0);
+  atomic_init(&region->flushes, 0);
+  atomic_init(&region->flush_error, 0);
   /* No guard: Windows refuses to cut a file below a view of it (ERROR_USER_MAPPED_FILE). */
   region->guard = MM_GUARD_NONE;
   map->region = region;
@@ -283,6 +285,11 @@ void mm_region_unref(mm_region *region) {
 }
 
 void mm_region_retire(mm_region *region) {
+  /* A flushAsync() queued before this resize()/close() writes what it covered, here. */
+  if (atomic_load(&region->flushes) > 0) {
+    int err = mm_sync(region->base, region->span);
+    if (err != 0) atomic_store(&region->flush_error, err);
+  }
   zero_region(region);
   mm_region_unref(region);
 }

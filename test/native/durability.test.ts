@@ -94,6 +94,53 @@ describe.each(['sync', 'async'])('flush (%s)', (how) => {
   });
 });
 
+const RESIZE_CHILD = `import { openMap } from DIST;
+import { pbkdf2 } from 'node:crypto';
+import { readFileSync, writeSync } from 'node:fs';
+const [path, how] = process.argv.slice(2);
+const map = openMap(path, { access: 'write' });
+const line = readFileSync('/proc/self/maps', 'utf8').split('\\n').find((l) => l.endsWith(' ' + path));
+const start = BigInt('0x' + line.split('-')[0]);
+const data = new TextEncoder().encode('bytes a flushAsync() must write, resize() or not');
+map.write(data, 1000);
+writeSync(1, 'BEFORE-FLUSH\\n');
+// the one pool thread (UV_THREADPOOL_SIZE=1) is busy for a while: the flush job waits behind it
+const busy = new Promise((resolve) => pbkdf2('x', 'y', 400000, 32, 'sha256', resolve));
+const pending = map.flushAsync(1000, data.length);
+if (how === 'resize') map.resize(4 * 65536);
+else map.close();
+await pending;
+writeSync(1, 'AFTER-FLUSH\\n');
+await busy;
+if (!map.closed) map.close();
+console.log(JSON.stringify({ base: start.toString(16), first: String(start + 1000n), end: String(start + 1000n + BigInt(data.length)) }));`;
+
+// The resize() case failed before the fix (issue 16 row 5): the job's msync ran after resize()
+// had put zero pages where the file's were, so it wrote nothing, and the promise resolved all
+// the same. (close() passed before too: it is here so it stays that way.)
+describe.each(['resize', 'close'])('flushAsync() followed at once by %s()', (how) => {
+  it('still msyncs the range while it maps the file, before the promise resolves', () => {
+    const path = files.file(`flush-then-${how}.bin`, pattern(2 * 65536));
+    const trace = files.file(`flush-then-${how}.trace`);
+    const result = runChild(RESIZE_CHILD, {
+      args: [path, how],
+      env: { UV_THREADPOOL_SIZE: '1' },
+      wrapper: ['strace', '-f', '-qq', '-e', 'trace=msync,write,mmap', '-o', trace],
+    });
+    if (result.status !== 0) throw new Error(`child failed (${result.status}, ${result.signal}): ${result.stderr}`);
+    const { base, first, end } = lastJson<{ base: string; first: string; end: string }>(result);
+    const lines = readFileSync(trace, 'utf8').split('\n');
+    rmSync(trace);
+    const after = markerLine(lines, 'AFTER-FLUSH');
+    // where the old mapping's file pages were replaced by zero pages
+    const replaced = lines.findIndex((l) => l.includes(`mmap(0x${base},`) && l.includes('MAP_FIXED') && l.includes('MAP_ANONYMOUS'));
+    expect(replaced).toBeGreaterThan(markerLine(lines, 'BEFORE-FLUSH'));
+    const covering = msyncCalls(lines).filter((call) => call.result === 0 && call.flags.includes('MS_SYNC') && call.line < replaced && call.line < after
+      && call.address <= BigInt(first) && call.address + call.length >= BigInt(end));
+    expect(covering.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('flushAsync()', () => {
   it('resolves once the bytes are in the file, and does nothing on read and copy maps', () => {
     const path = files.file('async.bin', pattern(10_000));
