@@ -107,6 +107,8 @@ int mm_unlink_shared(const char *name, const char **syscall);
  * systems without fallocate (EOPNOTSUPP), and other systems, keep the sparse growth.
  */
 int mm_reserve(int fd, uint64_t from, uint64_t to, const char **syscall);
+/* Whether `fd` is a file of a kernel pseudo file system (procfs, sysfs, …): not mappable (ENODEV). */
+bool mm_pseudo_file(int fd);
 #endif
 
 /*

@@ -1,6 +1,7 @@
 /*
  * POSIX mappings: open/fstat, mmap, msync, madvise, mincore, ftruncate (fallocate
- * is in reserve_posix.c, named shared memory in shm_posix.c).
+ * and the pseudo file system check are in filesystem_posix.c, named shared memory
+ * in shm_posix.c).
  * Linux is the tested platform; macOS compiles the same path.
  */
 #ifndef _WIN32
@@ -50,6 +51,10 @@ static int inspect(int fd, uint64_t *size, const char **syscall) {
     err = EISDIR;
   } else if (S_ISREG(st.st_mode)) {
     *size = (uint64_t)st.st_size;
+    if (mm_pseudo_file(fd)) {
+      *syscall = "mmap";
+      err = ENODEV;
+    }
   } else if (S_ISBLK(st.st_mode)) {
     off_t end = lseek(fd, 0, SEEK_END);
     if (end < 0) err = fail("lseek", syscall);

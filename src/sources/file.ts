@@ -13,7 +13,11 @@ import type { Access, PageSource } from '../types.js';
 interface NodeFs {
   openSync(path: string, flags: number): number;
   closeSync(fd: number): void;
-  fstatSync(fd: number): { size: number; dev: number; ino: number; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean };
+  fstatSync(fd: number): {
+    size: number; dev: number; ino: number; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean;
+  };
+  /** Absent where the runtime's node:fs lacks it (then pseudo file systems are not told apart). */
+  statfsSync?(path: string): { type: number };
   fstatSync(fd: number, options: { bigint: true }): { size: bigint; ctimeNs?: bigint; ctimeMs: bigint };
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
@@ -141,14 +145,39 @@ class FileSource implements PageSource {
   }
 }
 
-/** EISDIR for a directory, as opening one for writing would report; ENODEV for a pipe or socket, as mmap(2) would. */
+/**
+ * The f_type of kernel pseudo file systems (linux/magic.h): procfs, sysfs, debugfs, tracefs,
+ * securityfs, configfs, cgroup v1 and v2, bpf, efivarfs. Their files are generated on read;
+ * the native backend refuses them (native-backend/src/filesystem_posix.c), and so does this one.
+ */
+const PSEUDO_FILE_SYSTEMS = new Set([0x9fa0, 0x62656572, 0x64626720, 0x74726163, 0x73636673, 0x62656570, 0x27e0eb, 0x63677270, 0xcafe4a11, 0xde5e81e4]);
+
+/** Whether the file open as `fd` (at `path`, if known) lies on a pseudo file system; false where that cannot be told. */
+function onPseudoFileSystem(fs: NodeFs, fd: number, path: string | undefined): boolean {
+  if (typeof fs.statfsSync !== 'function') return false;
+  try {
+    // a descriptor has no path of its own; Linux names it under /proc/self/fd
+    return PSEUDO_FILE_SYSTEMS.has(fs.statfsSync(path ?? `/proc/self/fd/${fd}`).type);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * EISDIR for a directory, as opening one for writing would report; ENODEV for what mmap(2)
+ * cannot page in by position (pipes, sockets, character devices) or what the native backend
+ * refuses (files of kernel pseudo file systems, such as /proc and /sys).
+ */
 function checkMappable(fs: NodeFs, fd: number, path: string | undefined): { dev: number; ino: number } {
   const stat = attempt(path, () => fs.fstatSync(fd));
   if (stat.isDirectory()) {
     throw fromSystem({ code: 'EISDIR', errno: EISDIR, syscall: 'open', path, message: 'illegal operation on a directory' });
   }
-  if (stat.isFIFO() || stat.isSocket()) {
-    throw fromSystem({ code: 'ENODEV', errno: ENODEV, syscall: 'mmap', path, message: 'no such device: pipes and sockets cannot be mapped' });
+  if (stat.isFIFO() || stat.isSocket() || stat.isCharacterDevice()) {
+    throw fromSystem({ code: 'ENODEV', errno: ENODEV, syscall: 'mmap', path, message: 'no such device: pipes, sockets and character devices cannot be mapped' });
+  }
+  if (onPseudoFileSystem(fs, fd, path)) {
+    throw fromSystem({ code: 'ENODEV', errno: ENODEV, syscall: 'mmap', path, message: 'no such device: files of /proc, /sys and other kernel file systems cannot be mapped' });
   }
   return stat;
 }
