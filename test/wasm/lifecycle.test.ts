@@ -143,6 +143,76 @@ describe('the instance pool', () => {
   });
 });
 
+describe('a failed resize()', () => {
+  /** A source over `bytes` whose truncate() fails while `refuse` is set, as a full disk would. */
+  function refusingSource(bytes: Uint8Array) {
+    const state = { bytes, refuse: true };
+    const source = {
+      get size() {
+        return state.bytes.length;
+      },
+      read(into: Uint8Array, position: number) {
+        const part = state.bytes.subarray(position, position + into.length);
+        into.set(part);
+        return part.length;
+      },
+      write(from: Uint8Array, position: number) {
+        state.bytes.set(from, position);
+        return from.length;
+      },
+      truncate(size: number) {
+        if (state.refuse) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        const next = new Uint8Array(size);
+        next.set(state.bytes.subarray(0, size));
+        state.bytes = next;
+      },
+    };
+    return { state, source };
+  }
+
+  // Failed before the fix (issue 16 row 12): the pages were dropped and the tables laid out
+  // anew before truncate() was asked, so its failure left the views detached.
+  it('leaves the map, its length and its views as they were, and a later resize works', () => {
+    const { state, source } = refusingSource(pattern(8 * PAGE));
+    using map = openMap(source, { backend: 'wasm', access: 'write', pageSize: PAGE });
+    const view = map.view(PAGE, 16);
+    const before = view.slice();
+    expect(() => map.resize(64 * PAGE)).toThrow(expect.objectContaining({ code: 'ENOSPC' }));
+    expect([map.byteLength, view.length]).toEqual([8 * PAGE, 16]);
+    expectBytes(view, before);
+    view[0] = 99;
+    expect(map.getUint8(PAGE)).toBe(99);
+    state.refuse = false;
+    map.resize(4 * PAGE);
+    expect([map.byteLength, view.length, state.bytes.length]).toEqual([4 * PAGE, 0, 4 * PAGE]);
+    expect(map.getUint8(PAGE)).toBe(99);
+  });
+
+  it('on an async map too', async () => {
+    const { state, source: sync } = refusingSource(pattern(8 * PAGE));
+    const source: AsyncPageSource = {
+      get size() {
+        return sync.size;
+      },
+      read: async (into, position) => sync.read(into, position),
+      write: async (from, position) => sync.write(from, position),
+      truncate: async (size) => sync.truncate(size),
+    };
+    const map = await openMapAsync(source, { access: 'write', pageSize: PAGE });
+    await map.load(0, 8 * PAGE);
+    const view = map.view(PAGE, 16);
+    const before = view.slice();
+    await expect(map.resize(64 * PAGE)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect([map.byteLength, view.length]).toEqual([8 * PAGE, 16]);
+    expectBytes(view, before);
+    expect(map.getUint8(PAGE)).toBe(before[0]);
+    state.refuse = false;
+    await map.resize(4 * PAGE);
+    expect([map.byteLength, view.length]).toEqual([4 * PAGE, 0]);
+    await map.close();
+  });
+});
+
 describe('pages that are not resident', () => {
   it("show other writers' changes, also after advise('dontneed') on a fully resident map", () => {
     const bytes = pattern(4 * PAGE);

@@ -234,30 +234,42 @@ export abstract class PagerCore {
   // ─── the map as a whole ───
 
   /**
-   * resize() once changes are written back: every page dropped, the tables laid
-   * out for `newLength`, then `truncate` cuts the source at the map's new end.
-   * A failure restores the old layout (it fits: it did before, and memory only
-   * grew). Views are detached either way, unless the pager was released meanwhile.
+   * resize() once changes are written back: `truncate` sets the source's end first, so a
+   * failure there changes nothing (the tables, the pages and the views stay as they were);
+   * then every page is dropped, the tables are laid out for `newLength` and views are
+   * detached. Should the new layout not fit in memory, the old one is restored (it fits:
+   * it did before, and memory only grew) and the source is cut back to its old end.
    */
   protected resetForLength(newLength: number, truncate: (end: number) => void | Promise<void>): void | Promise<void> {
-    this.meta.dropAll();
-    this.allResident = false;
     const oldLength = this.length;
-    const settle = (failed: boolean, error?: unknown): void => {
-      if (failed && !this.released) this.layOut(oldLength);
-      if (!this.released) this.memory.detachViews();
-      if (failed) throw error;
+    const oldEnd = this.sourceOffset + oldLength;
+    const relayOut = (): void | Promise<void> => {
+      if (this.released) return; // closed while the source was truncated: nothing to lay out
+      this.meta.dropAll();
+      this.allResident = false;
+      try {
+        this.layOut(newLength);
+      } catch (error) {
+        this.layOut(oldLength);
+        this.memory.detachViews();
+        const restore = (): never => {
+          throw error;
+        };
+        try {
+          const restored = truncate(oldEnd);
+          if (restored instanceof Promise) return restored.then(restore, restore);
+        } catch {
+          // the source keeps its new end; the map reports the layout's failure
+        }
+        restore();
+      }
+      this.memory.detachViews();
       this.length = newLength;
       this.sourceSize = this.sourceOffset + newLength;
     };
-    try {
-      this.layOut(newLength);
-      const truncated = truncate(this.sourceOffset + newLength);
-      if (truncated instanceof Promise) return truncated.then(() => settle(false), (error: unknown) => settle(true, error));
-    } catch (error) {
-      return settle(true, error);
-    }
-    settle(false);
+    const truncated = truncate(this.sourceOffset + newLength);
+    if (truncated instanceof Promise) return truncated.then(relayOut);
+    return relayOut();
   }
 
   /** advise('dontneed'): clean pages of [offset, offset + length) are dropped; changed ones stay until written back. */
