@@ -79,6 +79,7 @@ export abstract class MapBase extends MapReader implements MemoryMap {
   readInto(target: ArrayBufferView, offset: number): number {
     this.checkOpen();
     const { into, start, count } = readIntoPlan(target, offset, this.length);
+    this.checkOpen(); // the target's getters are the caller's code, and may have closed the map
     if (count > 0) this.copyOut(start, into);
     this.checkIntact();
     return count;
@@ -158,6 +159,7 @@ export abstract class MapBase extends MapReader implements MemoryMap {
     checkWritable(this, 'write()');
     this.checkIntact();
     const { bytes, start } = writePlan(data, offset, this.length);
+    this.checkOpen(); // as in readInto(): the data's getters may have closed the map
     if (bytes.length > 0) this.copyIn(bytes, start);
     this.checkIntact();
     return bytes.length;
@@ -184,6 +186,7 @@ export abstract class MapBase extends MapReader implements MemoryMap {
   find(needle: Needle, start?: number, end?: number): number {
     this.checkOpen();
     const range = searchPlan(needle, start, end, this.length, false);
+    this.checkOpen(); // as in readInto(): the needle's getters may have closed the map
     if (typeof range === 'number') return range;
     const found = this.findRange(range.needle, range.from, range.to);
     this.checkIntact();
@@ -193,6 +196,7 @@ export abstract class MapBase extends MapReader implements MemoryMap {
   rfind(needle: Needle, start?: number, end?: number): number {
     this.checkOpen();
     const range = searchPlan(needle, start, end, this.length, true);
+    this.checkOpen();
     if (typeof range === 'number') return range;
     const found = this.rfindRange(range.needle, range.from, range.to);
     this.checkIntact();

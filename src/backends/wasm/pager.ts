@@ -6,6 +6,7 @@
  * (pager-core.ts); copy.ts and search.ts move bytes through it.
  * It outlives its map while a stream holds a lease.
  */
+import { closed } from '../../errors.js';
 import type { Advice, PageSource } from '../../types.js';
 import { ACCESS, REG_COUNT, REG_FRAME, REG_PAGE, RUN_FIELDS, STATUS, type AccessCode } from './abi.js';
 import { copyOut, touch, type DirectRead } from './copy.js';
@@ -17,6 +18,9 @@ import { SourceFill, SourceWrite } from './source-io.js';
 export class Pager extends PagerCore implements DirectRead {
   private pattern: Advice = 'normal';
   private faultEnd = -1;
+  /** Calls into the source under way (they may re-enter close()). */
+  private sourceCalls = 0;
+  private releasePending = false;
 
   constructor(
     readonly source: PageSource,
@@ -75,7 +79,7 @@ export class Pager extends PagerCore implements DirectRead {
    */
   private readSource(into: Uint8Array, position: number): void {
     const fill = new SourceFill(into, position, this.sourceSize, this.counters);
-    while (fill.pending) fill.got(this.source.read(fill.target, fill.position));
+    while (fill.pending) fill.got(this.callSource(() => this.source.read(fill.target, fill.position)));
     fill.finish();
     if (fill.short) throw this.noticeTruncation();
   }
@@ -115,7 +119,7 @@ export class Pager extends PagerCore implements DirectRead {
    * that shrank since the map was made must not be extended again by it.
    */
   private currentSize(): number {
-    const size = this.source.size;
+    const size = this.callSource(() => this.source.size);
     return Number.isSafeInteger(size) && size >= 0 ? size : Infinity;
   }
 
@@ -132,7 +136,7 @@ export class Pager extends PagerCore implements DirectRead {
     const inside = Math.max(0, Math.min(bytes, size - position));
     const at = this.memory.frameBase + frame * this.pageSize;
     const write = new SourceWrite(this.memory.heap.subarray(at, at + inside), position, this.counters);
-    while (write.pending) write.wrote(this.source.write!(write.target, write.position));
+    while (write.pending) write.wrote(this.callSource(() => this.source.write!(write.target, write.position)));
     write.finish();
     return inside === bytes;
   }
@@ -157,7 +161,7 @@ export class Pager extends PagerCore implements DirectRead {
       whole = this.writeRun(out[i], out[i + 1], out[i + 2], size) && whole;
       this.meta.cleaned(out[i], out[i + 1]);
     }
-    this.source.sync?.();
+    this.callSource(() => this.source.sync?.());
     if (!whole) throw this.noticeTruncation();
   }
 
@@ -172,7 +176,7 @@ export class Pager extends PagerCore implements DirectRead {
   resize(newLength: number): void {
     this.flush(0, this.length);
     void this.resetForLength(newLength, (end) => {
-      this.source.truncate!(end);
+      this.callSource(() => this.source.truncate!(end));
     });
   }
 
@@ -195,10 +199,39 @@ export class Pager extends PagerCore implements DirectRead {
   unref(): void {
     if (--this.refs > 0) return;
     this.released = true;
+    // closed from inside one of the source's own calls: the memory is still being used
+    if (this.sourceCalls > 0) this.releasePending = true;
+    else this.finishRelease();
+  }
+
+  private finishRelease(): void {
     try {
       this.source.close?.();
     } finally {
       this.memory.release(this.pageSize, this.abandoned);
     }
+  }
+
+  /**
+   * Calls the user's source. It may close the map (re-entering close()): then its
+   * frames go to the pool only once the call returned, never while this call still
+   * copies into them, and the call the map was making throws ERR_MMAP_CLOSED.
+   */
+  private callSource<T>(call: () => T): T {
+    this.sourceCalls++;
+    let result: T;
+    try {
+      result = call();
+    } catch (error) {
+      // a source that closed its map may fail on the map's buffers, detached by close()
+      throw this.released ? closed() : error;
+    } finally {
+      if (--this.sourceCalls === 0 && this.releasePending) {
+        this.releasePending = false;
+        this.finishRelease();
+      }
+    }
+    if (this.released) throw closed();
+    return result;
   }
 }
