@@ -1,9 +1,10 @@
 /*
- * What a file's file system decides about mapping it: reserving the blocks the
- * library adds (mm_reserve: a store into a mapped page the file system cannot
- * allocate is a SIGBUS, so the call that grows the file asks for the space up front
- * and reports ENOSPC/EDQUOT itself), and refusing files of kernel pseudo file
- * systems (mm_pseudo_file), whose sizes and pages are not their contents.
+ * What a file and its file system decide about mapping it: what can be mapped at
+ * all (mm_inspect: regular files and block devices; never FIFOs, sockets, character
+ * devices or the files of kernel pseudo file systems, whose sizes and pages are not
+ * their contents), and reserving the blocks the library adds (mm_reserve: a store
+ * into a mapped page the file system cannot allocate is a SIGBUS, so the call that
+ * grows the file asks for the space up front and reports ENOSPC/EDQUOT itself).
  */
 #ifndef _WIN32
 
@@ -11,11 +12,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #if defined(__linux__)
 #include <sys/vfs.h>
 #endif
 
 #include "glibc_compat.h" /* after the system headers: pins symbol versions */
+
+static int fail(const char *name, const char **syscall) {
+  *syscall = name;
+  return errno;
+}
 
 int mm_reserve(int fd, uint64_t from, uint64_t to, const char **syscall) {
   if (to <= from) return 0;
@@ -36,7 +44,8 @@ int mm_reserve(int fd, uint64_t from, uint64_t to, const char **syscall) {
 }
 
 
-bool mm_pseudo_file(int fd) {
+/* Whether `fd` is a file of a kernel pseudo file system (procfs, sysfs, …). */
+static bool pseudo_file(int fd) {
 #if defined(__linux__)
   /* The magic numbers of linux/magic.h: procfs, sysfs, debugfs, tracefs, securityfs,
    * configfs, cgroup v1 and v2, bpf, efivarfs. Their regular files are generated on
@@ -52,6 +61,33 @@ bool mm_pseudo_file(int fd) {
   (void)fd;
 #endif
   return false;
+}
+
+int mm_inspect(int fd, uint64_t *size, const char **syscall) {
+  struct stat st;
+  int err = 0;
+  if (fstat(fd, &st) != 0) {
+    err = fail("fstat", syscall);
+  } else if (S_ISDIR(st.st_mode)) {
+    *syscall = "open";
+    err = EISDIR;
+  } else if (S_ISREG(st.st_mode)) {
+    *size = (uint64_t)st.st_size;
+    if (pseudo_file(fd)) {
+      *syscall = "mmap";
+      err = ENODEV;
+    }
+  } else if (S_ISBLK(st.st_mode)) {
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end < 0) err = fail("lseek", syscall);
+    else *size = (uint64_t)end;
+  } else {
+    /* FIFOs, sockets, character devices: nothing mmap can page in by position. */
+    *syscall = "mmap";
+    err = ENODEV;
+  }
+  if (err != 0) close(fd);
+  return err;
 }
 
 #endif /* !_WIN32 */

@@ -107,8 +107,12 @@ int mm_unlink_shared(const char *name, const char **syscall);
  * systems without fallocate (EOPNOTSUPP), and other systems, keep the sparse growth.
  */
 int mm_reserve(int fd, uint64_t from, uint64_t to, const char **syscall);
-/* Whether `fd` is a file of a kernel pseudo file system (procfs, sysfs, …): not mappable (ENODEV). */
-bool mm_pseudo_file(int fd);
+/*
+ * What fstat says about an open file: its size (a regular file's, a block device's end),
+ * or EISDIR, or ENODEV for what cannot be mapped by position (FIFOs, sockets, character
+ * devices, files of kernel pseudo file systems). Closes `fd` on failure.
+ */
+int mm_inspect(int fd, uint64_t *size, const char **syscall);
 #endif
 
 /*

@@ -1,7 +1,7 @@
 /*
- * POSIX mappings: open/fstat, mmap, msync, madvise, mincore, ftruncate (fallocate
- * and the pseudo file system check are in filesystem_posix.c, named shared memory
- * in shm_posix.c).
+ * POSIX mappings: open, mmap, msync, madvise, mincore, ftruncate (what fstat allows
+ * to be mapped, and fallocate, are in filesystem_posix.c; named shared memory in
+ * shm_posix.c).
  * Linux is the tested platform; macOS compiles the same path.
  */
 #ifndef _WIN32
@@ -40,40 +40,12 @@ static int fail(const char *name, const char **syscall) {
   return errno;
 }
 
-/* Checks what fstat says about an open file; closes it on failure. */
-static int inspect(int fd, uint64_t *size, const char **syscall) {
-  struct stat st;
-  int err = 0;
-  if (fstat(fd, &st) != 0) {
-    err = fail("fstat", syscall);
-  } else if (S_ISDIR(st.st_mode)) {
-    *syscall = "open";
-    err = EISDIR;
-  } else if (S_ISREG(st.st_mode)) {
-    *size = (uint64_t)st.st_size;
-    if (mm_pseudo_file(fd)) {
-      *syscall = "mmap";
-      err = ENODEV;
-    }
-  } else if (S_ISBLK(st.st_mode)) {
-    off_t end = lseek(fd, 0, SEEK_END);
-    if (end < 0) err = fail("lseek", syscall);
-    else *size = (uint64_t)end;
-  } else {
-    /* FIFOs, sockets, character devices: nothing mmap can page in by position. */
-    *syscall = "mmap";
-    err = ENODEV;
-  }
-  if (err != 0) close(fd);
-  return err;
-}
-
 int mm_open_path(const char *path, mm_access access, int *fd, uint64_t *size, const char **syscall) {
   /* O_NONBLOCK: opening a FIFO must not hang; it has no effect on regular files. */
   int flags = (access == MM_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK;
   int opened = open(path, flags);
   if (opened < 0) return fail("open", syscall);
-  int err = inspect(opened, size, syscall);
+  int err = mm_inspect(opened, size, syscall);
   if (err == 0) *fd = opened;
   return err;
 }
@@ -90,7 +62,7 @@ int mm_open_fd(int caller_fd, mm_access access, int *fd, uint64_t *size, const c
   /* A duplicate: the caller may close or reuse its number; ftruncate must never hit another file. */
   int copy = fcntl(caller_fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0) return fail("dup", syscall);
-  int err = inspect(copy, size, syscall);
+  int err = mm_inspect(copy, size, syscall);
   if (err == 0) *fd = copy;
   return err;
 }
