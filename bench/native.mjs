@@ -96,6 +96,20 @@ export function nativeGroups({ openMap, reps }) {
     python: () => external('python3', [python, 'lines', text]),
   });
   rows.push(row("cursor().lines() vs Python's mmap.readline loop (64 MiB text)", r5.lines, r5.python, 's', 'speed ratio', '≥ 1.3×', (x) => x >= 1.3));
+
+  // 5b. lines({ encoding: 'utf8' }): strings, vs Node's readline and Python's text-mode loop
+  const readline = join(HERE, 'contenders', 'node_readline.mjs');
+  const r5b = interleave(reps, {
+    text: () => warmSeconds(() => {
+      for (const line of textMap.cursor().lines({ encoding: 'utf8' })) sink += line.length > 0 ? 1 : 0;
+    }),
+    readline: () => external(process.execPath, [readline, text]),
+    python: () => external('python3', [python, 'text', text]),
+  });
+  rows.push(
+    row("cursor().lines({ encoding: 'utf8' }) vs Node's readline over fs.createReadStream (64 MiB text)", r5b.text, r5b.readline, 's', 'speed ratio', '≥ 5×', (x) => x >= 5),
+    row("cursor().lines({ encoding: 'utf8' }) vs Python's for line in open(f, encoding='utf-8')", r5b.text, r5b.python, 's', 'speed ratio', '≥ 1.0×', (x) => x >= 1.0),
+  );
   textMap.close();
 
   // 6. openMap + close of a 1 GiB file, vs @riaskov/mmap-io's map() alone (it has no unmap)

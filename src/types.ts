@@ -100,7 +100,10 @@ export interface MapCursor {
   read(length?: number): Uint8Array;
   readByte(): number | undefined;
   readLine(): Uint8Array;
+  /** Copies of each line, its '\n' included; consecutive lines may share one ArrayBuffer. */
   lines(): IterableIterator<Uint8Array>;
+  /** The same lines, decoded (each with its '\n'; invalid UTF-8 becomes U+FFFD; latin1 is ISO-8859-1). */
+  lines(options: { encoding: 'utf8' | 'latin1' }): IterableIterator<string>;
   write(data: Uint8Array | string): number;
   writeByte(value: number): void;
 }
@@ -165,6 +168,7 @@ export interface AsyncMapCursor {
   readByte(): Promise<number | undefined>;
   readLine(): Promise<Uint8Array>;
   lines(): AsyncIterableIterator<Uint8Array>;
+  lines(options: { encoding: 'utf8' | 'latin1' }): AsyncIterableIterator<string>;
   write(data: Uint8Array | string): Promise<number>;
   writeByte(value: number): Promise<void>;
 }

@@ -5,8 +5,10 @@
  * the public AsyncMemoryMap only. Every Promise-returning method reports its
  * errors by rejecting.
  */
-import { CursorPosition, LineChunks, NEWLINE, scanNewlines } from './cursor.js';
+import { CursorPosition } from './cursor.js';
+import { LineChunks, NEWLINE, scanNewlines } from './line-chunks.js';
 import type { AsyncMapCursor, AsyncMemoryMap } from '../types.js';
+import { lineDecoder, TextLineChunks, TextLines, type LineEncoding } from './text-lines.js';
 
 export class AsyncCursor extends CursorPosition<AsyncMemoryMap> implements AsyncMapCursor {
   async read(length?: number): Promise<Uint8Array> {
@@ -30,9 +32,14 @@ export class AsyncCursor extends CursorPosition<AsyncMemoryMap> implements Async
     return this.read((newline === -1 ? end : newline + 1) - this.pos);
   }
 
-  lines(): AsyncIterableIterator<Uint8Array> {
+  lines(): AsyncIterableIterator<Uint8Array>;
+  lines(options: { encoding: LineEncoding }): AsyncIterableIterator<string>;
+  lines(options?: { encoding: LineEncoding }): AsyncIterableIterator<Uint8Array> | AsyncIterableIterator<string> {
     this.checkOpen();
-    return new AsyncLineIterator(this);
+    if (options === undefined) return new AsyncLineIterator(this);
+    const decode = lineDecoder(options);
+    const chunks = new TextLineChunks(decode);
+    return new AsyncTextLineIterator(new AsyncLineIterator(this, chunks), new TextLines(chunks, decode), this);
   }
 
   async write(data: Uint8Array | string): Promise<number> {
@@ -49,9 +56,10 @@ export class AsyncCursor extends CursorPosition<AsyncMemoryMap> implements Async
 
 /** The lines readLine() would give, read a chunk at a time (see the sync LineIterator). */
 class AsyncLineIterator implements AsyncIterableIterator<Uint8Array> {
-  private readonly chunks = new LineChunks();
-
-  constructor(private readonly cursor: AsyncCursor) {}
+  constructor(
+    private readonly cursor: AsyncCursor,
+    private readonly chunks: LineChunks = new LineChunks(),
+  ) {}
 
   [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
     return this;
@@ -64,5 +72,24 @@ class AsyncLineIterator implements AsyncIterableIterator<Uint8Array> {
     await this.cursor.map.readInto(chunk, next.start);
     this.chunks.use(chunk, next.start, scanNewlines(chunk, this.chunks.ends));
     return this.chunks.step(this.cursor, this.chunks.lineAt(next.start, next.end) ?? (await this.cursor.readLine()));
+  }
+}
+
+/** lines({ encoding }): the byte lines, decoded (text-lines.ts). */
+class AsyncTextLineIterator implements AsyncIterableIterator<string> {
+  constructor(
+    private readonly lines: AsyncLineIterator,
+    private readonly text: TextLines,
+    private readonly cursor: AsyncCursor,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<string> {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<string>> {
+    const line = this.text.fast(this.cursor);
+    if (line !== undefined) return { done: false, value: line };
+    return this.text.decoded(await this.lines.next());
   }
 }

@@ -3,34 +3,12 @@
  * write), written against the public MemoryMap only, so it works over any backend.
  */
 import { MAX_VIEW_LENGTH, WHENCES, checkByte, checkInteger, checkOneOf, clippedLength, integerError, toBytes } from '../args.js';
-import { allocForCopy } from '../alloc.js';
-import { closed, outOfRange } from '../errors.js';
+import { outOfRange } from '../errors.js';
 import { checkWritable } from './plans.js';
-import { CHECK_STATE } from './reader.js';
-import type { Access, MapCursor, MemoryMap, Whence } from '../types.js';
+import { checkState, LineChunks, NEWLINE, scanNewlines, type CursorMap } from './line-chunks.js';
+import type { MapCursor, MemoryMap, Whence } from '../types.js';
+import { lineDecoder, TextLineChunks, TextLines, type LineEncoding } from './text-lines.js';
 
-export const NEWLINE = 0x0a;
-/** lines() copies the map in chunks of this size; consecutive lines share a chunk's buffer. */
-export const LINE_CHUNK = 64 * 1024;
-const EMPTY = new Uint8Array(0);
-
-
-/** What a cursor needs of its map besides reading and writing: the sync and async maps both have it. */
-export interface CursorMap {
-  readonly closed: boolean;
-  readonly byteLength: number;
-  readonly access: Access;
-}
-
-/**
- * The map is open and has noticed no truncation: every map a cursor is made by
- * is a MapReader, whose own check runs; anything else is checked for close only.
- */
-function checkState(map: CursorMap): void {
-  const check = (map as { [CHECK_STATE]?: () => void })[CHECK_STATE];
-  if (check !== undefined) check.call(map);
-  else if (map.closed) throw closed();
-}
 
 /**
  * The half of a cursor that never touches the bytes: the position, seek(), and
@@ -132,9 +110,14 @@ export class Cursor extends CursorPosition<MemoryMap> implements MapCursor {
     return this.read((newline === -1 ? end : newline + 1) - this.pos);
   }
 
-  lines(): IterableIterator<Uint8Array> {
+  lines(): IterableIterator<Uint8Array>;
+  lines(options: { encoding: LineEncoding }): IterableIterator<string>;
+  lines(options?: { encoding: LineEncoding }): IterableIterator<Uint8Array> | IterableIterator<string> {
     this.checkOpen();
-    return new LineIterator(this);
+    if (options === undefined) return new LineIterator(this);
+    const decode = lineDecoder(options);
+    const chunks = new TextLineChunks(decode);
+    return new TextLineIterator(new LineIterator(this, chunks), new TextLines(chunks, decode), this);
   }
 
   write(data: Uint8Array | string): number {
@@ -154,107 +137,6 @@ export const COPY_LINES = Symbol('portable-mmap.copyLines');
 
 type LineSource = MemoryMap & { [COPY_LINES]?(offset: number, target: Uint8Array, ends: Int32Array): number };
 
-/** Writes the index of each '\n' in `bytes` to `ends` (at most ends.length); returns how many. */
-export function scanNewlines(bytes: Uint8Array, ends: Int32Array): number {
-  let count = 0;
-  for (let i = bytes.indexOf(NEWLINE); i !== -1 && count < ends.length; i = bytes.indexOf(NEWLINE, i + 1)) ends[count++] = i;
-  return count;
-}
-
-/**
- * The chunk that lines() has copied and the line ends found in it: lines are
- * `subarray`s of it, so each costs no copy of its own. Shared by the sync and
- * the async line iterators, which only differ in how a chunk is filled.
- */
-export class LineChunks {
-  private chunk: Uint8Array = EMPTY;
-  /** Map offset of chunk[0]. */
-  private chunkOffset = 0;
-  /** Indexes of the '\n' bytes in chunk, and how many there are. */
-  readonly ends = new Int32Array(LINE_CHUNK);
-  private count = 0;
-  /** The next entry of `ends` to use. */
-  private next_ = 0;
-  /** Where the line that next() is about started. */
-  private lineStart = 0;
-
-  /** A buffer for the chunk at `start` of a map of `end` bytes; the copy overwrites all of it before any line is handed out. */
-  static buffer(start: number, end: number): Uint8Array {
-    return allocForCopy(Math.min(LINE_CHUNK, end - start));
-  }
-
-  /**
-   * The cursor's next line when the current chunk holds all of it; else the range
-   * of the chunk to copy next; undefined at the end of the map.
-   * @throws {MmapError} ERR_MMAP_CLOSED
-   */
-  next(cursor: CursorPosition): Uint8Array | { start: number; end: number } | undefined {
-    checkState(cursor.map);
-    const start = (this.lineStart = cursor.pos);
-    const end = cursor.map.byteLength;
-    if (start >= end) return undefined;
-    return this.lineAt(start, end) ?? { start, end };
-  }
-
-  /** The iterator's result for `line` (undefined: done), which the cursor moves past. */
-  step(cursor: CursorPosition, line: Uint8Array | undefined): IteratorResult<Uint8Array> {
-    if (line === undefined) return { done: true, value: undefined };
-    cursor.pos = this.lineStart + line.length;
-    return { done: false, value: line };
-  }
-
-  /** `chunk` now holds the bytes at `start`, with `count` line ends in `ends`. */
-  use(chunk: Uint8Array, start: number, count: number): void {
-    this.chunk = chunk;
-    this.chunkOffset = start;
-    this.count = count;
-    this.next_ = 0;
-  }
-
-  /**
-   * The common case, kept small so it inlines: the cursor is where the last line of
-   * this chunk ended and the chunk holds the next line whole. Moves the cursor past it.
-   */
-  following(cursor: CursorPosition): Uint8Array | undefined {
-    const k = this.next_;
-    if (k >= this.count) return undefined;
-    const from = k === 0 ? 0 : this.ends[k - 1] + 1;
-    const to = this.ends[k] + 1;
-    if (cursor.pos !== this.chunkOffset + from || this.chunkOffset + to > cursor.map.byteLength) return undefined;
-    this.next_ = k + 1;
-    cursor.pos = this.chunkOffset + to;
-    return this.chunk.subarray(from, to);
-  }
-
-  /** The line at `start` if the current chunk holds all of it. */
-  lineAt(start: number, end: number): Uint8Array | undefined {
-    const from = start - this.chunkOffset;
-    const valid = Math.min(this.chunk.length, end - this.chunkOffset);
-    if (from < 0 || from >= valid) return undefined;
-    let k = this.next_;
-    // Not where the last line ended (the cursor was moved): find the first end at or after it.
-    if (k > this.count || (k === 0 ? 0 : this.ends[k - 1] + 1) !== from) k = this.firstEndFrom(from);
-    if (k < this.count && this.ends[k] < valid) {
-      this.next_ = k + 1;
-      return this.chunk.subarray(from, this.ends[k] + 1);
-    }
-    this.next_ = k;
-    if (this.chunkOffset + valid === end) return this.chunk.subarray(from, valid);
-    return undefined;
-  }
-
-  private firstEndFrom(from: number): number {
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ends[mid] < from) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
-
 /**
  * Yields the lines readLine() would, from copies taken LINE_CHUNK bytes at a time:
  * one call per chunk copies it and finds every line end in it (a memchr or SIMD scan
@@ -262,9 +144,10 @@ export class LineChunks {
  * a chunk is read on its own.
  */
 class LineIterator implements IterableIterator<Uint8Array> {
-  private readonly chunks = new LineChunks();
-
-  constructor(private readonly cursor: Cursor) {}
+  constructor(
+    private readonly cursor: Cursor,
+    readonly chunks: LineChunks = new LineChunks(),
+  ) {}
 
   [Symbol.iterator](): IterableIterator<Uint8Array> {
     return this;
@@ -285,5 +168,25 @@ class LineIterator implements IterableIterator<Uint8Array> {
     const chunk = LineChunks.buffer(start, end);
     const ends = this.chunks.ends;
     this.chunks.use(chunk, start, map[COPY_LINES] ? map[COPY_LINES](start, chunk, ends) : (map.readInto(chunk, start), scanNewlines(chunk, ends)));
+  }
+}
+
+/** lines({ encoding }): the byte lines, decoded (text-lines.ts). */
+class TextLineIterator implements IterableIterator<string> {
+  constructor(
+    private readonly lines: LineIterator,
+    private readonly text: TextLines,
+    private readonly cursor: Cursor,
+  ) {}
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this;
+  }
+
+  next(): IteratorResult<string> {
+    checkState(this.cursor.map);
+    const line = this.text.fast(this.cursor);
+    if (line !== undefined) return { done: false, value: line };
+    return this.text.decoded(this.lines.next());
   }
 }

@@ -6,7 +6,7 @@
  * reads straight into the chunk (readDirect()) never sit in frames: their line
  * ends are found with indexOf.
  */
-import { NEWLINE } from '../../map/cursor.js';
+import { NEWLINE } from '../../map/line-chunks.js';
 import { ACCESS } from './abi.js';
 import type { DirectRead } from './copy.js';
 import type { PagerCore } from './pager-core.js';

@@ -331,6 +331,22 @@ export const remoteCases: AsyncCase[] = [
     },
   },
   {
+    name: "the cursor's lines({ encoding }) yields the lines decoded, as an async iterator",
+    async run(f, t) {
+      const text = await f.bytes('text.txt');
+      const map = await f.open(f.url('text.txt'), { pageSize: 4096, maxResident: 8 * 4096 });
+      const got: string[] = [];
+      for await (const line of map.cursor().lines({ encoding: 'utf8' })) got.push(line);
+      t.equal(got.join(''), new TextDecoder().decode(text), 'the whole text, line by line');
+      t.equal(got.every((line) => line.endsWith('\n')), true, 'each with its newline');
+      const latin1: string[] = [];
+      for await (const line of map.cursor(text.length - 20).lines({ encoding: 'latin1' })) latin1.push(line);
+      t.equal(latin1.join(''), Array.from(text.subarray(text.length - 20), (b) => String.fromCharCode(b)).join(''), 'latin1 from a position');
+      t.throwsCode(() => map.cursor().lines({ encoding: 'utf16' as 'utf8' }), 'ERR_INVALID_ARG_VALUE');
+      await map.close();
+    },
+  },
+  {
     name: 'an empty object maps as a zero-length map',
     async run(f, t) {
       const map = await f.open(f.url('empty.bin'));

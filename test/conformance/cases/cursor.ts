@@ -74,6 +74,50 @@ export const cursorCases: Case[] = [
     },
   },
   {
+    name: 'lines({ encoding }) yields the lines decoded: UTF-8 with the BOM kept and U+FFFD for invalid bytes, latin1 byte for byte',
+    run(f, t) {
+      // lines around the 64 KiB chunk boundaries, some with a character cut by one; a BOM; bad bytes; C1 bytes
+      const parts: Uint8Array[] = [];
+      const utf8 = new TextEncoder();
+      for (let i = 0; i < 40; i++) parts.push(utf8.encode(`${'ü€'.repeat(i * 271)}line ${i}\n`));
+      parts.push(Uint8Array.of(0xef, 0xbb, 0xbf, 0x62, 0x6f, 0x6d, 0x0a), Uint8Array.of(0x62, 0xff, 0xfe, 0xc3, 0x0a, 0x80, 0x9f, 0xe9, 0x0a));
+      parts.push(utf8.encode('no newline at the end: ∎'));
+      const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+      using map = f.storage(bytes).open();
+      const byteLines = [...map.cursor().lines()];
+      const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+      const utf8Lines = [...map.cursor().lines({ encoding: 'utf8' })];
+      t.equal(utf8Lines.length, byteLines.length, 'as many lines');
+      t.equal(utf8Lines.every((line, i) => line === decoder.decode(byteLines[i])), true, 'each line as TextDecoder decodes it alone');
+      t.equal(utf8Lines[40], '\ufeffbom\n', 'the BOM is kept');
+      t.equal(utf8Lines[41], 'b\ufffd\ufffd\ufffd\n', 'invalid bytes');
+      const latin1Lines = [...map.cursor().lines({ encoding: 'latin1' })];
+      const latin1 = (line: Uint8Array) => Array.from(line, (byte) => String.fromCharCode(byte)).join('');
+      t.equal(latin1Lines.every((line, i) => line === latin1(byteLines[i])), true, 'latin1: byte n is character n');
+      t.equal(latin1Lines[42], '\x80\x9f\xe9\n', 'C1 bytes are themselves, not windows-1252');
+      t.equal(utf8Lines.join(''), decoder.decode(bytes), 'together, the whole text');
+    },
+  },
+  {
+    name: 'lines({ encoding }) follows the cursor when it is moved, and refuses other encodings',
+    run(f, t) {
+      const bytes = ascii('alpha\nbeta\ngamma\ndelta\n');
+      using map = f.storage(bytes).open();
+      const c = map.cursor();
+      const it = c.lines({ encoding: 'utf8' });
+      t.equal(it.next().value, 'alpha\n');
+      c.seek(2, 'current'); // into "beta"
+      t.equal(it.next().value, 'ta\n');
+      t.equal(c.position, 11);
+      c.position = 0;
+      t.equal([...it], ['alpha\n', 'beta\n', 'gamma\n', 'delta\n']);
+      t.throwsCode(() => c.lines({ encoding: 'ascii' as 'utf8' }), 'ERR_INVALID_ARG_VALUE');
+      t.throwsCode(() => c.lines('utf8' as never), 'ERR_INVALID_ARG_TYPE');
+      t.throwsCode(() => c.lines({} as never), 'ERR_INVALID_ARG_TYPE');
+    },
+  },
+  {
     name: 'cursor writes advance the position and never clip',
     run(f, t) {
       const storage = f.storage(new Uint8Array(20));
