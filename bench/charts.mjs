@@ -66,7 +66,7 @@ export function curveSpec(curve) {
     axis: { values: sizes, labelExpr: `${JSON.stringify(labels)}[datum.value] || ''`, labelAngle: -40, grid: true },
   };
   const panel = (p) => {
-    const y = { type: 'quantitative', title: p.title, scale: { type: p.logY ? 'log' : 'linear', zero: !p.logY } };
+    const y = { type: 'quantitative', title: p.title, scale: p.logY ? { type: 'log' } : { type: 'linear', zero: true } };
     const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 360 } };
     return {
       width: 440,
