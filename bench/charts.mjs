@@ -67,7 +67,7 @@ export function curveSpec(curve) {
   };
   const panel = (p) => {
     const y = { type: 'quantitative', title: p.title, scale: p.logY ? { type: 'log' } : { type: 'linear', zero: true } };
-    const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 360 } };
+    const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1, labelLimit: 480 } };
     return {
       width: 440,
       height: 240,
