@@ -30,7 +30,8 @@ export function ratioSpec(group, rows) {
   const goals = values.flatMap((v) => v.goals.map((goal) => ({ label: v.label, goal })));
   const all = values.flatMap((v) => [v.min, v.max, ...v.goals]).filter((x) => x > 0);
   const x = { type: 'quantitative', scale: { type: 'log', domain: [Math.min(...all, 1) / 1.3, Math.max(...all, 1) * 1.3], nice: false }, title: 'ratio (what it is: the kind after the label; > 1 is better except for a time ratio)' };
-  const y = { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 520 } };
+  // labelLimit generous: without a canvas vega estimates text widths, and over-estimates them
+  const y = { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 1000 } };
   return {
     title: { text: `${group}: ratios per benchmark`, subtitle: 'point: median over reps; bar: min–max over reps; red tick: the target; grey line: parity (1×)' },
     width: 380,
