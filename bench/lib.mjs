@@ -186,3 +186,39 @@ export function external(cmd, args) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
   return Number(r.stdout.trim().split('\n').pop());
 }
+
+/**
+ * The numbers a chart draws for one row: the median and the spread (min–max over reps) of
+ * per-rep figures `xs`, the numeric targets (none, one, or the two ends of a band) and what
+ * the figure is (`kind`, e.g. 'speed-up').
+ */
+export function spread(xs, goals, kind) {
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), goals, kind };
+}
+
+/**
+ * The numbers in a target's text: '≥ 15×' and '≤ 1.5× the time' give [15] and [1.5],
+ * 'within ±10 %' gives [0.9, 1.1]; a target without a number ('(no target)') gives [].
+ */
+export function targetNumbers(text) {
+  const bound = /^[≥≤<>]\s*([\d.]+)\s*×/.exec(text);
+  if (bound) return [Number(bound[1])];
+  const band = /^within ±([\d.]+) %/.exec(text);
+  return band ? [1 - band[1] / 100, 1 + band[1] / 100] : [];
+}
+
+const SIZE_UNITS = { K: 1024, M: MiB, G: GiB };
+
+/** '256M', '1G', '64G', or a number of bytes → bytes. */
+export function parseSize(text) {
+  const m = /^(\d+(?:\.\d+)?)([KMG])?i?B?$/i.exec(String(text).trim());
+  if (!m) throw new Error(`not a size: ${text} (use e.g. 256M or 1G)`);
+  return Math.round(Number(m[1]) * (m[2] ? SIZE_UNITS[m[2].toUpperCase()] : 1));
+}
+
+/** 1048576 → '1 MiB', 68719476736 → '64 GiB'. */
+export function sizeLabel(byteLength) {
+  if (byteLength >= GiB) return `${byteLength / GiB} GiB`;
+  if (byteLength >= MiB) return `${byteLength / MiB} MiB`;
+  return `${byteLength / 1024} KiB`;
+}

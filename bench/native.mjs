@@ -1,7 +1,7 @@
 // Benchmarks of the native backend against fs.readSync, @riaskov/mmap-io, C memmem and Python's mmap.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { NEEDLE, compileC, dataFile, external, interleave, median, now, nsPerOp, positions, ratio, textFile, warm, GiB, HERE, MiB } from './lib.mjs';
+import { NEEDLE, compileC, dataFile, external, interleave, median, now, nsPerOp, positions, ratio, targetNumbers, textFile, warm, GiB, HERE, MiB } from './lib.mjs';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -155,7 +155,8 @@ function fmtMs(x) {
 /**
  * One result row. `ours` and `theirs` are per-rep figures of the same unit where lower
  * is better (ns/op or s); the ratio is theirs/ours (a speed-up), or ours/theirs when
- * `asTime` (a time ratio).
+ * `asTime` (a time ratio). `numbers` carries the same ratio unformatted, for the charts:
+ * median, min, max, the target's numbers (lib.mjs targetNumbers()) and `kind`.
  */
 export function row(name, ours, theirs, unit, kind, target, meets, asTime = false) {
   const r = asTime ? ratio(ours, theirs) : ratio(theirs, ours);
@@ -166,5 +167,6 @@ export function row(name, ours, theirs, unit, kind, target, meets, asTime = fals
     ratio: `${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)}, n=${r.n}) ${kind}`,
     target,
     pass: meets(r.median),
+    numbers: { median: r.median, min: r.min, max: r.max, goals: targetNumbers(target), kind },
   };
 }

@@ -1,9 +1,12 @@
-// npm run bench [-- --only native|wasm|remote|parquet] [--reps 7] [--write]
-// Runs the benchmarks side by side in one process, prints a table of ratios, and with
-// --write replaces the matching section of docs/BENCHMARKS.md.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { machine, ROOT } from './lib.mjs';
+// npm run bench [-- --only native|wasm|remote|parquet|scaling] [--reps 7] [--max-size 64G] [--write] [--out DIR]
+// Runs the benchmarks side by side in one process and prints their tables; with --write it
+// replaces the matching sections of docs/BENCHMARKS.md and writes their charts (SVG) beside it.
+// --out DIR writes BENCHMARKS.md (starting from docs/'s) and the charts into DIR instead, e.g. to
+// check the charts without touching the measured docs. --max-size cuts the scaling group's sizes.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { machine, parseSize, ROOT } from './lib.mjs';
+import { curveSection, ratioSection, writeDocs } from './report.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -13,6 +16,9 @@ const flag = (name, fallback) => {
 const reps = Number(flag('reps', 7));
 const only = flag('only', undefined);
 const write = args.includes('--write');
+const outDir = resolve(flag('out', join(ROOT, 'docs')));
+const maxSize = args.includes('--max-size') ? parseSize(flag('max-size')) : Infinity;
+const shownArgs = args.filter((a, i) => a !== '--write' && a !== '--out' && args[i - 1] !== '--out');
 
 const { openMap, openMapAsync, detectBackend, fileCache } = await import(join(ROOT, 'dist/entries/node.js'));
 const groups = {
@@ -32,6 +38,10 @@ const groups = {
     backend: () => 'wasm (openMapAsync over HTTP Range requests to nginx on 127.0.0.1), through portable-mmap/adapters',
     run: async () => (await import('./parquet.mjs')).parquetGroups({ openMapAsync, reps, adapters: await import(join(ROOT, 'dist/adapters/index.js')) }),
   },
+  scaling: {
+    backend: () => `native (${detectBackend().reason}) and wasm (forced with backend: 'wasm'), against fs.readSync`,
+    run: async () => (await import('./scaling.mjs')).scalingGroups({ openMap, reps, maxSize }),
+  },
 };
 
 const facts = machine();
@@ -40,33 +50,16 @@ for (const [name, group] of Object.entries(groups)) {
   if (only && only !== name) continue;
   if (!existsSync(join(ROOT, 'bench', `${name}.mjs`))) continue;
   console.error(`running ${name} …`);
-  const rows = await group.run();
-  const lines = [
-    `## ${name}`,
-    '',
-    `Measured ${facts.date} with \`npm run bench -- ${args.filter((a) => a !== '--write').join(' ')}\`; medians of ${reps} interleaved reps (after a warm-up round), ratios per rep. Backend: ${group.backend()}.`,
-    '',
-    '| benchmark | medians (ours vs theirs) | ratio (min–max) | target | met |',
-    '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.ratio} | ${r.target} | ${r.pass ? 'yes' : '**no**'} |`),
-    '',
-  ];
-  console.log(lines.join('\n'));
-  sections.push({ name, text: lines.join('\n') });
+  const result = await group.run();
+  const intro = `Measured ${facts.date} with \`npm run bench -- ${shownArgs.join(' ')}\`; medians of ${reps} interleaved reps (after a warm-up round)${result.curves ? '' : ', ratios per rep'}. Backend: ${group.backend()}.`;
+  const section = result.curves ? curveSection(name, intro, result.curves) : ratioSection(name, intro, result);
+  console.log(section.text);
+  sections.push(section);
 }
 
 const machineText = ['## Machine', '', ...Object.entries(facts).map(([k, v]) => `- ${k}: ${v}`), ''].join('\n');
 console.log(machineText);
 
 if (write) {
-  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
-  let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\nRun with `npm run bench` (build first). Figures are from one machine; ratios matter more than absolute numbers.\n';
-  const replace = (title, text) => {
-    const re = new RegExp(`## ${title}\\n[\\s\\S]*?(?=\\n## |$)`);
-    doc = re.test(doc) ? doc.replace(re, text.trimEnd()) : `${doc.trimEnd()}\n\n${text.trimEnd()}`;
-  };
-  for (const s of sections) replace(s.name, s.text);
-  replace('Machine', machineText);
-  writeFileSync(path, `${doc.trimEnd()}\n`);
-  console.error(`wrote ${path}`);
+  for (const path of await writeDocs(outDir, sections, machineText)) console.error(`wrote ${path}`);
 }
