@@ -8,6 +8,7 @@
 #define PORTABLE_MMAP_MAP_H
 
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,36 @@ typedef enum {
 } mm_advice;
 
 /*
+ * A region's truncation word, in an allocation of its own. JS reads it through a 4-byte
+ * external ArrayBuffer, which Node frees only after a garbage collection and an event-loop
+ * turn; holding the word rather than the region, that buffer never keeps a closed map's
+ * address range: the range goes as soon as nothing else points into it (a loop that opens
+ * and closes 64 GiB maps would otherwise run out of address space before the next GC).
+ */
+typedef struct mm_flag {
+  atomic_long refs;
+  /* Set by the SIGBUS guard (sigbus.h) when a touch past the file's end was caught. */
+  _Atomic int32_t word;
+} mm_flag;
+
+static inline mm_flag *mm_flag_new(void) {
+  mm_flag *flag = malloc(sizeof *flag);
+  if (flag != NULL) {
+    atomic_init(&flag->refs, 1);
+    atomic_init(&flag->word, 0);
+  }
+  return flag;
+}
+
+static inline void mm_flag_ref(mm_flag *flag) {
+  atomic_fetch_add(&flag->refs, 1);
+}
+
+static inline void mm_flag_unref(mm_flag *flag) {
+  if (atomic_fetch_sub(&flag->refs, 1) == 1) free(flag);
+}
+
+/*
  * One address range the OS mapped. It outlives the map that made it while
  * anything still points into it: the map (while the region is its current one),
  * each external ArrayBuffer over it, and each asynchronous flush in flight.
@@ -49,9 +80,7 @@ typedef struct mm_region {
    * thread today; the atomic keeps that from being a rule nobody wrote down.
    */
   atomic_long refs;
-  /* Set by the SIGBUS guard (sigbus.h) when a touch past the file's end was caught;
-   * JS reads it through a 4-byte external ArrayBuffer, so it is a plain int32 word. */
-  _Atomic int32_t truncated;
+  mm_flag *flag;        /* the truncation word; the region holds one reference */
   int32_t guard;        /* the range's slot in the guard's registry, or MM_GUARD_NONE */
   /* Async flushes queued on the region and not yet settled: mm_region_retire writes the
    * range back itself before its file pages go, or their msync would find zero pages. */

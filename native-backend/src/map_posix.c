@@ -108,21 +108,25 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
   }
   if (base == MAP_FAILED) return fail("mmap", syscall);
   mm_region *region = malloc(sizeof *region);
-  if (region == NULL) {
+  mm_flag *flag = mm_flag_new();
+  if (region == NULL || flag == NULL) {
     /* SAFETY: base and span are what mmap just returned; nothing points into them yet. */
     munmap(base, span);
+    free(region);
+    free(flag);
     *syscall = "mmap";
     return ENOMEM;
   }
   region->base = base;
   region->span = span;
   atomic_init(&region->refs, 1);
-  atomic_init(&region->truncated, 0);
+  region->flag = flag;
   atomic_init(&region->flushes, 0);
   atomic_init(&region->flush_error, 0);
-  int err = mm_guard_register(base, span, &region->truncated, &region->guard);
+  int err = mm_guard_register(base, span, &flag->word, &region->guard);
   if (err != 0) {
     munmap(base, span);
+    mm_flag_unref(flag);
     free(region);
     *syscall = "sigaction";
     return err;
@@ -274,7 +278,7 @@ int mm_residency(const mm_map *map, uint64_t *resident_bytes) {
 }
 
 bool mm_truncated(const mm_map *map) {
-  return map->region != NULL && atomic_load(&map->region->truncated) != 0;
+  return map->region != NULL && atomic_load(&map->region->flag->word) != 0;
 }
 
 bool mm_file_covers(mm_map *map, size_t end) {
@@ -283,7 +287,7 @@ bool mm_file_covers(mm_map *map, size_t end) {
   if (map->fd < 0 || fstat(map->fd, &st) != 0) return true;
   if ((uint64_t)st.st_size >= map->offset + end) return true;
   /* A zero-length map has no region: its caller keeps the mark (NativeMap's own word). */
-  if (map->region != NULL) atomic_store(&map->region->truncated, 1);
+  if (map->region != NULL) atomic_store(&map->region->flag->word, 1);
   return false;
 }
 
@@ -297,6 +301,7 @@ void mm_region_unref(mm_region *region) {
   mm_guard_unregister(region->guard);
   /* SAFETY: that was the last reference: no map, buffer or flush job points into the range any more. */
   munmap(region->base, region->span);
+  mm_flag_unref(region->flag); /* after the guard let go of the word */
   free(region);
 }
 

@@ -91,16 +91,19 @@ int mm_win_map_view(HANDLE handle, bool section, mm_access access, uint64_t offs
     return mm_errno_of(error);
   }
   mm_region *region = malloc(sizeof *region);
-  if (region == NULL) {
+  mm_flag *flag = mm_flag_new();
+  if (region == NULL || flag == NULL) {
     /* SAFETY: base is the view just made; nothing points into it yet. */
     UnmapViewOfFile(base);
+    free(region);
+    free(flag);
     *syscall = "mmap";
     return ENOMEM;
   }
   region->base = base;
   region->span = round_up(delta + length, page);
   atomic_init(&region->refs, 1);
-  atomic_init(&region->truncated, 0);
+  region->flag = flag;
   atomic_init(&region->flushes, 0);
   atomic_init(&region->flush_error, 0);
   /* No guard: Windows refuses to cut a file below a view of it (ERROR_USER_MAPPED_FILE). */
@@ -263,7 +266,7 @@ int mm_resize(mm_map *map, size_t new_length, mm_region **retired, const char **
 
 /* Windows refuses to truncate a mapped file, so a map there is never truncated. */
 bool mm_truncated(const mm_map *map) {
-  return map->region != NULL && atomic_load(&map->region->truncated) != 0;
+  return map->region != NULL && atomic_load(&map->region->flag->word) != 0;
 }
 
 bool mm_file_covers(mm_map *map, size_t end) {
@@ -281,6 +284,7 @@ void mm_region_unref(mm_region *region) {
   /* SAFETY: that was the last reference: no map, buffer or flush job points into the range any more. */
   if (region->guard == MM_GUARD_NONE) UnmapViewOfFile(region->base);
   else if (region->guard == MM_WIN_ANONYMOUS) VirtualFree(region->base, 0, MEM_RELEASE);
+  mm_flag_unref(region->flag);
   free(region);
 }
 

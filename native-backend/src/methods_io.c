@@ -24,19 +24,35 @@ napi_value method_buffer(napi_env env, napi_callback_info info) {
   return views_create(env, handle, offset, length);
 }
 
+static void release_flag(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)data;
+  mm_flag_unref(hint);
+}
+
 /*
  * truncationFlag(handle) → a 4-byte ArrayBuffer over the region's truncation word
  * (non-zero once the SIGBUS guard caught a touch past the file's end), or undefined
  * for a zero-length map. Reading it costs a load, so typed getters can check it
- * after every access; close() and resize() detach it with the other buffers.
+ * after every access. It holds the word, not the region (map.h, mm_flag): after
+ * close() or resize() it only ever reads a word nobody sets any more.
  */
 napi_value method_truncation_flag(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   mm_handle *handle;
   if (!get_args(env, info, 1, argv) || !get_open(env, argv[0], &handle)) return NULL;
   if (handle->map.region == NULL) return undefined(env);
-  /* SAFETY: the word lives in the region, which the buffer holds a reference to. */
-  return views_over(env, handle, (void *)&handle->map.region->truncated, sizeof(int32_t));
+  mm_flag *flag = handle->map.region->flag;
+  napi_value buffer;
+  /* The reference is taken first: Node may run the finalizer before the call returns. */
+  mm_flag_ref(flag);
+  napi_status status = napi_create_external_arraybuffer(env, (void *)&flag->word, sizeof(int32_t), release_flag, flag, &buffer);
+  if (status != napi_ok) {
+    if (status == napi_no_external_buffers_allowed) mm_flag_unref(flag);
+    throw_napi_failure(env, status, "napi_create_external_arraybuffer");
+    return NULL;
+  }
+  return buffer;
 }
 
 /* guardCaught() → faults the SIGBUS guard caught in this process (for tests). */

@@ -105,6 +105,37 @@ describe('memory that escaped into another buffer', () => {
     });
   }
 
+  // Failed before the fix: the 4-byte buffer over the truncation word held the whole region,
+  // so every closed map kept its address range until a collection and an event-loop turn;
+  // 64 GiB at a time, the loop ran out of address space (ENOMEM) after ~2,000 opens.
+  it('gives the address range back at close() when no view of it was made, with no collection needed', () => {
+    const path = files.file('sparse-64g.bin', '');
+    const result = runChild(
+      `import { openMap } from DIST;
+      import { truncateSync } from 'node:fs';
+      ${MAPS_HELPERS}
+      const path = process.argv[2];
+      truncateSync(path, 64 * 2 ** 30);
+      const out = {};
+      const map = openMap(path);
+      map.getUint32(12345); // typed access reads the truncation word, through its buffer
+      const range = rangeOf(path);
+      map.close();
+      out.rangeAfterClose = present(range);
+      let opened = 0;
+      try {
+        for (; opened < 4096; opened++) openMap(path).close(); // 256 TiB in all, more than the address space
+      } catch (error) {
+        out.error = error.code;
+      }
+      out.opened = opened;
+      console.log(JSON.stringify(out));`,
+      { args: [path] },
+    );
+    expectClean(result);
+    expect(lastJson(result)).toEqual({ rangeAfterClose: false, opened: 4096 });
+  });
+
   it('keeps the address range mapped until the last buffer over it is collected', () => {
     const path = files.file('finalizer.bin', pattern(40_000));
     const result = runChild(
