@@ -6,7 +6,7 @@
  * errors by rejecting.
  */
 import { CursorPosition } from './cursor.js';
-import { LineChunks, NEWLINE, scanNewlines } from './line-chunks.js';
+import { checkState, LineChunks, NEWLINE, scanNewlines } from './line-chunks.js';
 import type { AsyncMapCursor, AsyncMemoryMap } from '../types.js';
 import { lineDecoder, TextLineChunks, TextLines, type LineEncoding } from './text-lines.js';
 
@@ -88,6 +88,7 @@ class AsyncTextLineIterator implements AsyncIterableIterator<string> {
   }
 
   async next(): Promise<IteratorResult<string>> {
+    checkState(this.cursor.map); // the fast path reads no bytes, so nothing else checks
     const line = this.text.fast(this.cursor);
     if (line !== undefined) return { done: false, value: line };
     return this.text.decoded(await this.lines.next());

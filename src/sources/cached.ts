@@ -77,10 +77,14 @@ export class CachedSource implements AsyncPageSource {
     return new Promise((resolve, reject) => this.batch.add({ into, position, length, signal: options?.signal, resolve, reject }));
   }
 
-  /** Settles once the cache writes started have, then closes the source. */
+  /**
+   * Settles once every cache write this layer started has, then closes the source. Reads
+   * still under way (read-ahead) may finish meanwhile and start more: waited for too.
+   */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.writes]);
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
     await this.inner.close?.();
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
   }
 
   private key(page: number): string {

@@ -23,8 +23,13 @@ export interface GuardOptions {
 }
 
 const NEVER = new AbortController().signal;
+const ignore = (): void => undefined;
 
-/** Resolves or rejects with `promise`, unless the signal aborts or the timer runs out first. */
+/**
+ * Resolves or rejects with `promise`, unless the signal aborts or the timer runs out first.
+ * `settled` is the call itself, settling only when the source's call does: the slot it
+ * holds is held that long, so a source never runs more calls than `concurrency`.
+ */
 function race<T>(promise: Promise<T>, what: string, signal: AbortSignal, timeout: number | undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = timeout === undefined ? undefined : setTimeout(() => reject(sourceFailed(`${what} timed out after ${timeout} ms`, {})), timeout);
@@ -47,9 +52,24 @@ export function guardedSource(source: AsyncPageSource, options: GuardOptions): A
     if (mapSignal.aborted) return Promise.reject(aborted(mapSignal.reason));
     if (own?.aborted) return Promise.reject(aborted(own.reason));
     const { signal, unlink } = calls.child(own);
-    // Checked on entry and again once admitted: an abort while waiting for a slot never reaches the source.
-    const admitted = () => (signal.aborted ? Promise.reject(aborted(signal.reason)) : race(Promise.resolve().then(call), what, signal, options.timeout || undefined));
-    return limiter.run(admitted, signal).catch((error: unknown) => {
+    const answer = new Promise<T>((resolve, reject) => {
+      limiter.run(async () => {
+        // Checked on entry and again once admitted: an abort while waiting for a slot never reaches the source.
+        if (signal.aborted) throw aborted(signal.reason);
+        const underlying = Promise.resolve().then(call);
+        const answered = race(underlying, what, signal, options.timeout || undefined);
+        answered.then(resolve, reject);
+        try {
+          await answered;
+        } catch {
+          // The caller hears at once; the slot stays taken until the source's own call settles
+          // (it was told, by the read's signal), so no more than `concurrency` calls run in it.
+          // A call that timed out gives its slot up: a source that hangs must not stall the map.
+          if (signal.aborted) await underlying.then(ignore, ignore);
+        }
+      }, signal).catch(reject);
+    });
+    return answer.catch((error: unknown) => {
       if (mapSignal.aborted) throw aborted(mapSignal.reason);
       throw own?.aborted ? aborted(own.reason) : error;
     }).finally(unlink);
@@ -64,6 +84,7 @@ export function guardedSource(source: AsyncPageSource, options: GuardOptions): A
       return guard('read()', () => (own === undefined ? source.read(into, position) : source.read(into, position, { signal: own })), own);
     },
     close: async () => {
+      calls.dispose(); // the map's signal may outlive the map (one shared by many)
       await source.close?.();
     },
   };

@@ -13,7 +13,7 @@
  * that reads into frames may sit below (see loads.ts, readsIntoFrames).
  */
 import type { AsyncPageSource } from '../types.js';
-import { followAll, TickBatch } from './signals.js';
+import { followAll, SignalFanout, TickBatch } from './signals.js';
 
 export interface PlanOptions {
   /** Largest gap between two reads that one source read spans (0: only adjacent reads merge). */
@@ -127,9 +127,22 @@ export class PlannedSource implements AsyncPageSource {
   private async readSplit(into: Uint8Array, position: number, signal: AbortSignal | undefined): Promise<number> {
     const max = this.options.maxRequestBytes;
     if (into.length <= max) return await this.counted(into, position, signal);
+    // One piece failing fails the read; the others are stopped and waited for before it
+    // reports, so none writes into `into` (a pager's frames) after the read has settled.
+    const stop = new AbortController();
+    const { signal: pieceSignal, unlink } = new SignalFanout(stop.signal).child(signal);
     const pieces: Promise<number>[] = [];
-    for (let at = 0; at < into.length; at += max) pieces.push(this.counted(into.subarray(at, at + max), position + at, signal));
-    const counts = await Promise.all(pieces);
+    for (let at = 0; at < into.length; at += max) pieces.push(this.counted(into.subarray(at, at + max), position + at, pieceSignal));
+    let counts: number[];
+    try {
+      counts = await Promise.all(pieces);
+    } catch (error) {
+      stop.abort(error);
+      await Promise.allSettled(pieces);
+      throw error;
+    } finally {
+      unlink();
+    }
     let total = 0;
     for (let i = 0; i < counts.length; i++) {
       total += Math.max(0, counts[i]);

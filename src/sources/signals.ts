@@ -36,9 +36,11 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
  */
 export class SignalFanout {
   private readonly children = new Set<AbortController>();
+  /** Stops following the parent: dispose() once no call will be made any more. */
+  readonly dispose: () => void;
 
   constructor(readonly parent: AbortSignal) {
-    onAbort(parent, () => {
+    this.dispose = onAbort(parent, () => {
       for (const child of this.children) child.abort(parent.reason);
       this.children.clear();
     });

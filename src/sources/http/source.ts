@@ -94,14 +94,20 @@ async function copyBody(body: ReadableStream<Uint8Array> | null, target: Uint8Ar
   fillFirst = false): Promise<boolean> {
   if (body === null) return false;
   const reader = body.getReader();
+  // Stopping early cancels the body too: a caller's fetch may not stop it on abort.
+  const stop = () => void reader.cancel().catch(() => undefined);
   for (;;) {
     const { done, value } = await reader.read();
-    if (signal.aborted) throw signal.reason;
+    if (signal.aborted) {
+      stop();
+      throw signal.reason;
+    }
     if (done) return false;
     const room = target.length - progress.copied;
     if (value.length > room) {
       if (fillFirst) target.set(value.subarray(0, room), progress.copied);
       if (fillFirst) progress.copied += room;
+      stop();
       return true;
     }
     target.set(value, progress.copied);

@@ -343,7 +343,11 @@ export const remoteCases: AsyncCase[] = [
       for await (const line of map.cursor(text.length - 20).lines({ encoding: 'latin1' })) latin1.push(line);
       t.equal(latin1.join(''), Array.from(text.subarray(text.length - 20), (b) => String.fromCharCode(b)).join(''), 'latin1 from a position');
       t.throwsCode(() => map.cursor().lines({ encoding: 'utf16' as 'utf8' }), 'ERR_INVALID_ARG_VALUE');
+      const open = map.cursor().lines({ encoding: 'utf8' });
+      t.equal((await open.next()).value, got[0], 'a live iterator');
       await map.close();
+      // its next line is in the chunk it holds: it must still notice the close
+      await t.rejectsCode(open.next(), 'ERR_MMAP_CLOSED', 'next() after close()');
     },
   },
   {
