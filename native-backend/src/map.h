@@ -172,8 +172,8 @@ static inline uint64_t mm_page_bytes_inside(uintptr_t at, size_t page, uintptr_t
   return hi - lo;
 }
 
-/* Whether the guard caught a touch of the map's current region past the file's end. */
-bool mm_truncated(const mm_map *map);
+/* What the guard caught in the map's current region: 0 (nothing), MM_FAULT_TRUNCATED or MM_FAULT_IO (sigbus.h). */
+int32_t mm_fault(const mm_map *map);
 /*
  * Whether the file still holds the map's bytes up to `end` (fstat; 'write' maps,
  * which keep their descriptor). Where it does not, marks the region truncated,

@@ -72,6 +72,7 @@ void mm_close_fd(int fd) {
 }
 
 void mm_release_fd(mm_map *map) {
+  if (map->region != NULL) mm_guard_forget_fd(map->region->guard);
   mm_close_fd(map->fd);
   map->fd = -1;
 }
@@ -123,7 +124,7 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
   region->flag = flag;
   atomic_init(&region->flushes, 0);
   atomic_init(&region->flush_error, 0);
-  int err = mm_guard_register(base, span, &flag->word, &region->guard);
+  int err = mm_guard_register(base, span, &flag->word, access == MM_WRITE ? fd : -1, aligned, &region->guard);
   if (err != 0) {
     munmap(base, span);
     mm_flag_unref(flag);
@@ -277,8 +278,8 @@ int mm_residency(const mm_map *map, uint64_t *resident_bytes) {
   return err;
 }
 
-bool mm_truncated(const mm_map *map) {
-  return map->region != NULL && atomic_load(&map->region->flag->word) != 0;
+int32_t mm_fault(const mm_map *map) {
+  return map->region == NULL ? 0 : atomic_load(&map->region->flag->word);
 }
 
 bool mm_file_covers(mm_map *map, size_t end) {

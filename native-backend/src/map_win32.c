@@ -265,8 +265,8 @@ int mm_resize(mm_map *map, size_t new_length, mm_region **retired, const char **
 }
 
 /* Windows refuses to truncate a mapped file, so a map there is never truncated. */
-bool mm_truncated(const mm_map *map) {
-  return map->region != NULL && atomic_load(&map->region->flag->word) != 0;
+int32_t mm_fault(const mm_map *map) {
+  return map->region == NULL ? 0 : atomic_load(&map->region->flag->word);
 }
 
 bool mm_file_covers(mm_map *map, size_t end) {

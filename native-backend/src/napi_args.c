@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "handle.h"
+#include "sigbus.h"
 
 /* The largest integer a JS number holds exactly. */
 #define MAX_SAFE_INTEGER 9007199254740991.0
@@ -151,8 +152,10 @@ bool check_range(napi_env env, const mm_map *map, size_t offset, size_t length) 
 static const char *const TRUNCATED = "The mapped file shrank under the map";
 
 bool check_intact(napi_env env, const mm_map *map) {
-  if (!mm_truncated(map)) return true;
-  throw_truncated(env);
+  int32_t fault = mm_fault(map);
+  if (fault == 0) return true;
+  if (fault == MM_FAULT_IO) throw_errno(env, EIO, "mmap", NULL);
+  else throw_truncated(env);
   return false;
 }
 

@@ -3,7 +3,8 @@
  * that are allocated on demand and never freed, so the handler only ever reads
  * memory that stays valid. The handler takes no lock and allocates nothing: it
  * reads slots with atomic loads, pins the slot it acts on with an atomic count
- * of users, and makes one system call (mmap). Registration and removal run on
+ * of users, and makes at most two system calls (fstat, to tell a truncation from
+ * an I/O error, and mmap). Registration and removal run on
  * ordinary threads; removal waits until no handler uses the slot.
  */
 #include "sigbus.h"
@@ -17,6 +18,7 @@
 #include <stdbool.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "glibc_compat.h" /* after the system headers: pins symbol versions */
@@ -32,6 +34,8 @@ typedef struct {
   atomic_uintptr_t start;
   atomic_uintptr_t end;
   _Atomic(_Atomic int32_t *) flag; /* the region's truncation word */
+  atomic_int fd;       /* the map's descriptor, fstat'ed to tell a truncation from an I/O error; -1: none */
+  atomic_uint_fast64_t file_offset; /* the file position mapped at start */
 } guard_slot;
 
 typedef struct {
@@ -123,13 +127,31 @@ static guard_slot *pin_slot(uintptr_t address) {
   return NULL;
 }
 
+/*
+ * Whether the file still holds the faulting page (then the fault is an I/O error, not a
+ * truncation): fstat of the map's own descriptor, which is async-signal-safe. A map
+ * without one ('read' and 'copy' maps keep none) reports truncation, as before.
+ */
+static int32_t classify(guard_slot *slot, uintptr_t address) {
+  int fd = atomic_load(&slot->fd);
+  if (fd < 0) return MM_FAULT_TRUNCATED;
+  struct stat st;
+  int saved = errno;
+  int failed = fstat(fd, &st);
+  errno = saved;
+  if (failed != 0) return MM_FAULT_TRUNCATED;
+  uint64_t at = atomic_load(&slot->file_offset) + ((address & page_mask) - atomic_load(&slot->start));
+  return (uint64_t)st.st_size > at ? MM_FAULT_IO : MM_FAULT_TRUNCATED;
+}
+
 static void on_sigbus(int sig, siginfo_t *info, void *context) {
   if (info->si_code > 0) { /* a fault, not a sent signal */
     guard_slot *slot = pin_slot((uintptr_t)info->si_addr);
     if (slot != NULL) {
+      int32_t kind = classify(slot, (uintptr_t)info->si_addr);
       bool replaced = zero_tail(slot, (uintptr_t)info->si_addr);
       if (replaced) {
-        atomic_store(atomic_load(&slot->flag), 1);
+        atomic_store(atomic_load(&slot->flag), kind);
         atomic_fetch_add(&caught, 1);
       }
       atomic_fetch_sub(&slot->users, 1);
@@ -183,7 +205,7 @@ static int claim_slot(int32_t *index) {
   }
 }
 
-int mm_guard_register(void *base, size_t span, _Atomic int32_t *flag, int32_t *slot_index) {
+int mm_guard_register(void *base, size_t span, _Atomic int32_t *flag, int fd, uint64_t file_offset, int32_t *slot_index) {
   *slot_index = MM_GUARD_NONE;
   if (span == 0) return 0;
   pthread_once(&install_once, install);
@@ -193,6 +215,8 @@ int mm_guard_register(void *base, size_t span, _Atomic int32_t *flag, int32_t *s
   if (err != 0) return err;
   guard_slot *slot = slot_at(index);
   atomic_store(&slot->flag, flag);
+  atomic_store(&slot->fd, fd);
+  atomic_store(&slot->file_offset, file_offset);
   atomic_store(&slot->start, (uintptr_t)base);
   atomic_store(&slot->end, (uintptr_t)base + span);
   atomic_store(&slot->state, SLOT_LIVE);
@@ -209,7 +233,12 @@ void mm_guard_unregister(int32_t index) {
   atomic_store(&slot->start, 0);
   atomic_store(&slot->end, 0);
   atomic_store(&slot->flag, NULL);
+  atomic_store(&slot->fd, -1);
   atomic_store(&slot->state, SLOT_FREE);
+}
+
+void mm_guard_forget_fd(int32_t index) {
+  if (index != MM_GUARD_NONE) atomic_store(&slot_at(index)->fd, -1);
 }
 
 uint64_t mm_guard_caught(void) {
@@ -218,12 +247,17 @@ uint64_t mm_guard_caught(void) {
 
 #else /* no guard on this platform (Windows refuses to truncate a mapped file) */
 
-int mm_guard_register(void *base, size_t span, _Atomic int32_t *flag, int32_t *slot) {
+int mm_guard_register(void *base, size_t span, _Atomic int32_t *flag, int fd, uint64_t file_offset, int32_t *slot) {
   (void)base;
   (void)span;
   (void)flag;
+  (void)fd;
+  (void)file_offset;
   *slot = MM_GUARD_NONE;
   return 0;
+}
+void mm_guard_forget_fd(int32_t slot) {
+  (void)slot;
 }
 void mm_guard_unregister(int32_t slot) {
   (void)slot;

@@ -20,14 +20,24 @@
 /* "No range": a zero-length map, a platform without the guard, or a full registry. */
 #define MM_GUARD_NONE (-1)
 
+/* What the handler writes to a range's flag: the file no longer holds the page (it shrank),
+ * or it does and the page still could not be had (a disk error, a hole a full disk cannot fill). */
+#define MM_FAULT_TRUNCATED 1
+#define MM_FAULT_IO 2
+
 /*
  * Installs the handler (once per process; later calls return the first result)
- * and registers [base, base + span): a fault caught there sets *flag to 1. The
+ * and registers [base, base + span), which maps the file from `file_offset` on: a
+ * fault caught there sets *flag to MM_FAULT_TRUNCATED, or, when `fd` (the map's own
+ * descriptor, or -1) shows the file still holds the faulting page, MM_FAULT_IO. The
  * flag must stay valid until mm_guard_unregister() returned. Sets *slot to the
  * range's slot (MM_GUARD_NONE where the platform has no guard); returns 0 or an
  * errno (ENOMEM: the registry is full).
  */
-int mm_guard_register(void *base, size_t span, _Atomic int32_t *flag, int32_t *slot);
+int mm_guard_register(void *base, size_t span, _Atomic int32_t *flag, int fd, uint64_t file_offset, int32_t *slot);
+
+/* The range's descriptor is about to be closed: its faults count as truncations from now on. */
+void mm_guard_forget_fd(int32_t slot);
 
 /*
  * Removes the range; returns once no handler running on another thread can still

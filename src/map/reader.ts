@@ -7,7 +7,7 @@
  */
 import { MAX_VIEW_LENGTH, clippedLength, optionalOffset } from '../args.js';
 import { typedOffset } from './plans.js';
-import { closed, invalidArgType, outOfRange, truncated, unstableView } from '../errors.js';
+import { closed, fromSystem, invalidArgType, outOfRange, truncated, unstableView } from '../errors.js';
 import type { Access, BackendName } from '../types.js';
 
 /** Cursors check their map's state through this key: open, and no truncation noticed. */
@@ -61,10 +61,20 @@ export abstract class MapReader {
     return this.isClosed;
   }
 
+  /**
+   * What a set truncation word says: 1, the storage shrank under the map; 2 (native,
+   * where the map keeps its descriptor), the file still holds the page, and the page
+   * could not be had all the same (a disk error, a hole a full disk cannot fill): EIO.
+   */
+  protected faultError(): Error {
+    if (this.truncation[0] !== 2) return truncated();
+    return fromSystem({ code: 'EIO', errno: -5, syscall: 'mmap', message: 'i/o error: a page of the map could not be read or written, though the file holds it' });
+  }
+
   /** The map is open and has not noticed a truncation. */
   protected checkOpen(): void {
     if (this.isClosed) throw closed();
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
   }
 
   [CHECK_STATE](): void {
@@ -73,7 +83,7 @@ export abstract class MapReader {
 
   /** After a call touched the map's bytes: that touch may be what revealed a truncation. */
   protected checkIntact(): void {
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
   }
 
   // ─── reading ───
@@ -86,7 +96,7 @@ export abstract class MapReader {
     if (offset < 0 || offset >= this.length) return undefined;
     const i = this.typedIndex(offset, 1, false);
     const value = this.typed.getUint8(i);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
 
@@ -99,61 +109,61 @@ export abstract class MapReader {
   getUint8(offset: number): number {
     const i = this.locate(offset, 1);
     const value = this.typed.getUint8(i);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getInt8(offset: number): number {
     const i = this.locate(offset, 1);
     const value = this.typed.getInt8(i);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getUint16(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 2);
     const value = this.typed.getUint16(i, littleEndian);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getInt16(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 2);
     const value = this.typed.getInt16(i, littleEndian);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getUint32(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 4);
     const value = this.typed.getUint32(i, littleEndian);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getInt32(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 4);
     const value = this.typed.getInt32(i, littleEndian);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getFloat32(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 4);
     const value = this.typed.getFloat32(i, littleEndian);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getFloat64(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 8);
     const value = this.typed.getFloat64(i, littleEndian);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getBigUint64(offset: number, littleEndian?: boolean): bigint {
     const i = this.locate(offset, 8);
     const value = this.typed.getBigUint64(i, littleEndian);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getBigInt64(offset: number, littleEndian?: boolean): bigint {
     const i = this.locate(offset, 8);
     const value = this.typed.getBigInt64(i, littleEndian);
-    if (this.truncation[0] !== 0) throw truncated();
+    if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
 

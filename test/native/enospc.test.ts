@@ -7,7 +7,10 @@
  * and its title says why.
  *
  * Failed before the fix: every growing call succeeded (the file systems grow sparse
- * files without complaint) and the first store past 1 MiB was a SIGBUS.
+ * files without complaint) and the first store past 1 MiB was a SIGBUS. A store into a
+ * hole of someone else's sparse file still faults; the guard survives it and tells it
+ * from a truncation at the fault (the map's descriptor shows the file holds the page):
+ * EIO (before: ERR_MMAP_TRUNCATED, though the file had not shrunk).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -58,6 +61,15 @@ fitsShared.fill(5);
 fitsShared.close();
 out.fitsShared = 'stored';
 
+// a sparse file made by someone else: its holes cannot be filled, and the file did not shrink
+const { truncateSync } = await import('node:fs');
+writeFileSync(dir + '/sparse.bin', '');
+truncateSync(dir + '/sparse.bin', 4 * MiB);
+const sparse = openMap(dir + '/sparse.bin', { access: 'write', backend: 'native' });
+out.holeStore = code(() => sparse.fill(1));
+out.holeAfter = code(() => sparse.getUint8(0));
+out.holeClose = code(() => sparse.close());
+
 console.log(JSON.stringify(out));
 `;
 
@@ -81,6 +93,10 @@ group(title, () => {
         sharedAfter: 'ENOENT',
         fits: 256 * 1024,
         fitsShared: 'stored',
+        // the guard survives the fault; the file still holds the page, so it is EIO, not a truncation
+        holeStore: 'EIO',
+        holeAfter: 'EIO',
+        holeClose: 'no error',
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
