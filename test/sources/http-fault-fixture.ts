@@ -1,27 +1,17 @@
 /** Shared by the HTTP fault tests: a fault-injecting server over 16 MiB of random data, fresh counters per test. Importing it registers the hooks. */
 import { randomFillSync } from 'node:crypto';
 import { openHttpSource, type HttpSource, type HttpSourceOptions } from '../../src/sources/http/source.js';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import type { FaultServer } from '../helpers/fault-server.js';
+import { faultServerFixture, rangesOf } from '../helpers/fault-server-fixture.js';
 
+export { same, waitUntil } from '../helpers/fault-server-fixture.js';
 export const MiB = 1024 * 1024;
 export const PROBE = 4096;
 export let server: FaultServer;
 export let data: Uint8Array;
 export let testId = 0;
 
-beforeAll(async () => {
-  data = randomFillSync(new Uint8Array(16 * MiB));
-  server = await startFaultServer(data);
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-beforeEach(() => {
-  testId++;
-  server.reset();
-});
+faultServerFixture(() => randomFillSync(new Uint8Array(16 * MiB)), (fixture) => ({ server, data, testId } = fixture));
 
 /** A URL with fresh counters for this test. */
 export const faultUrl = (query: Record<string, string | number> = {}) => server.url({ ...query, t: testId });
@@ -37,13 +27,4 @@ export async function readAt(source: HttpSource, position: number, length: numbe
   return into.subarray(0, await source.read(into, position));
 }
 
-export const ranges = () => server.requests.map((r) => r.range);
-export const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
-
-export async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition never held');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export const ranges = () => rangesOf(server);
