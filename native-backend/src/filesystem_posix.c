@@ -20,11 +20,6 @@
 
 #include "glibc_compat.h" /* after the system headers: pins symbol versions */
 
-static int fail(const char *name, const char **syscall) {
-  *syscall = name;
-  return errno;
-}
-
 int mm_reserve(int fd, uint64_t from, uint64_t to, const char **syscall) {
   if (to <= from) return 0;
 #if defined(__linux__)
@@ -67,7 +62,7 @@ int mm_inspect(int fd, uint64_t *size, const char **syscall) {
   struct stat st;
   int err = 0;
   if (fstat(fd, &st) != 0) {
-    err = fail("fstat", syscall);
+    err = mm_fail("fstat", syscall);
   } else if (S_ISDIR(st.st_mode)) {
     *syscall = "open";
     err = EISDIR;
@@ -79,7 +74,7 @@ int mm_inspect(int fd, uint64_t *size, const char **syscall) {
     }
   } else if (S_ISBLK(st.st_mode)) {
     off_t end = lseek(fd, 0, SEEK_END);
-    if (end < 0) err = fail("lseek", syscall);
+    if (end < 0) err = mm_fail("lseek", syscall);
     else *size = (uint64_t)end;
   } else {
     /* FIFOs, sockets, character devices: nothing mmap can page in by position. */

@@ -129,6 +129,9 @@ int mm_open_shared(const char *name, bool create, uint64_t size, int *fd, uint64
 int mm_unlink_shared(const char *name, const char **syscall);
 
 #ifndef _WIN32
+/* Names the failed call in *syscall and returns its errno (win32.h has the Windows twin). */
+int mm_fail(const char *name, const char **syscall);
+
 /*
  * Reserves the blocks of [from, to) of `fd` (Linux fallocate), so that a store into
  * pages the library added to the file can never fault for want of space: a full file

@@ -35,7 +35,7 @@ const char *mm_unavailable(void) {
   return NULL;
 }
 
-static int fail(const char *name, const char **syscall) {
+int mm_fail(const char *name, const char **syscall) {
   *syscall = name;
   return errno;
 }
@@ -44,7 +44,7 @@ int mm_open_path(const char *path, mm_access access, int *fd, uint64_t *size, co
   /* O_NONBLOCK: opening a FIFO must not hang; it has no effect on regular files. */
   int flags = (access == MM_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK;
   int opened = open(path, flags);
-  if (opened < 0) return fail("open", syscall);
+  if (opened < 0) return mm_fail("open", syscall);
   int err = mm_inspect(opened, size, syscall);
   if (err == 0) *fd = opened;
   return err;
@@ -52,7 +52,7 @@ int mm_open_path(const char *path, mm_access access, int *fd, uint64_t *size, co
 
 int mm_open_fd(int caller_fd, mm_access access, int *fd, uint64_t *size, const char **syscall) {
   int mode = fcntl(caller_fd, F_GETFL);
-  if (mode < 0) return fail("fcntl", syscall);
+  if (mode < 0) return mm_fail("fcntl", syscall);
   /* What mmap would refuse (EACCES), refused up front, also for an empty file. */
   mode &= O_ACCMODE;
   if (mode == O_WRONLY || (access == MM_WRITE && mode != O_RDWR)) {
@@ -61,7 +61,7 @@ int mm_open_fd(int caller_fd, mm_access access, int *fd, uint64_t *size, const c
   }
   /* A duplicate: the caller may close or reuse its number; ftruncate must never hit another file. */
   int copy = fcntl(caller_fd, F_DUPFD_CLOEXEC, 0);
-  if (copy < 0) return fail("dup", syscall);
+  if (copy < 0) return mm_fail("dup", syscall);
   int err = mm_inspect(copy, size, syscall);
   if (err == 0) *fd = copy;
   return err;
@@ -107,7 +107,7 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
     writable = false;
     base = mmap(NULL, span, PROT_READ, MAP_SHARED, fd, (off_t)aligned);
   }
-  if (base == MAP_FAILED) return fail("mmap", syscall);
+  if (base == MAP_FAILED) return mm_fail("mmap", syscall);
   mm_region *region = malloc(sizeof *region);
   mm_flag *flag = mm_flag_new();
   if (region == NULL || flag == NULL) {
@@ -147,8 +147,8 @@ int mm_map_file(mm_map *map, int fd, mm_access access, uint64_t offset, size_t l
   struct stat before;
   int err = 0;
   if (grow_to > 0) {
-    if (fstat(fd, &before) != 0) err = fail("fstat", syscall);
-    else if (ftruncate(fd, (off_t)grow_to) != 0) err = fail("ftruncate", syscall);
+    if (fstat(fd, &before) != 0) err = mm_fail("fstat", syscall);
+    else if (ftruncate(fd, (off_t)grow_to) != 0) err = mm_fail("ftruncate", syscall);
     else if ((err = mm_reserve(fd, (uint64_t)before.st_size, grow_to, syscall)) != 0) (void)!ftruncate(fd, before.st_size);
     if (err != 0) {
       close(fd);
@@ -196,9 +196,9 @@ int mm_resize(mm_map *map, size_t new_length, mm_region **retired, const char **
     if (err != 0) return err;
   }
   struct stat before;
-  int err = fstat(map->fd, &before) != 0 ? fail("fstat", syscall) : 0;
+  int err = fstat(map->fd, &before) != 0 ? mm_fail("fstat", syscall) : 0;
   uint64_t end = map->offset + new_length;
-  if (err == 0 && ftruncate(map->fd, (off_t)end) != 0) err = fail("ftruncate", syscall);
+  if (err == 0 && ftruncate(map->fd, (off_t)end) != 0) err = mm_fail("ftruncate", syscall);
   else if (err == 0 && (err = mm_reserve(map->fd, (uint64_t)before.st_size, end, syscall)) != 0) {
     (void)!ftruncate(map->fd, before.st_size); /* a failed resize leaves the file as it was */
   }

@@ -15,11 +15,6 @@
 
 #include "glibc_compat.h" /* after the system headers: pins symbol versions */
 
-static int fail(const char *name, const char **syscall) {
-  *syscall = name;
-  return errno;
-}
-
 /* "/name" in `path` (MM_SHARED_NAME_MAX + 2 bytes): the leading '/' POSIX wants and Python adds. */
 static int shared_path(const char *name, char *path, const char *call, const char **syscall) {
   size_t length = strlen(name);
@@ -44,15 +39,15 @@ int mm_open_shared(const char *name, bool create, uint64_t size, int *fd, uint64
   }
   /* 0600, as Python's SharedMemory; O_EXCL makes an existing name EEXIST before anything changes. */
   int opened = shm_open(path, O_RDWR | (create ? O_CREAT | O_EXCL : 0), S_IRUSR | S_IWUSR);
-  if (opened < 0) return fail("shm_open", syscall);
+  if (opened < 0) return mm_fail("shm_open", syscall);
   struct stat st;
   if (create) {
-    if (ftruncate(opened, (off_t)size) != 0) err = fail("ftruncate", syscall);
+    if (ftruncate(opened, (off_t)size) != 0) err = mm_fail("ftruncate", syscall);
     else err = mm_reserve(opened, 0, size, syscall); /* a full /dev/shm is ENOSPC here, not SIGBUS at a store */
     /* The exact size asked for: macOS reports it rounded up to a page (st_size). */
     *object_size = size;
   } else if (fstat(opened, &st) != 0) {
-    err = fail("fstat", syscall);
+    err = mm_fail("fstat", syscall);
   } else {
     *object_size = (uint64_t)st.st_size;
   }
@@ -69,7 +64,7 @@ int mm_unlink_shared(const char *name, const char **syscall) {
   char path[MM_SHARED_NAME_MAX + 2];
   int err = shared_path(name, path, "shm_unlink", syscall);
   if (err != 0) return err;
-  return shm_unlink(path) == 0 ? 0 : fail("shm_unlink", syscall);
+  return shm_unlink(path) == 0 ? 0 : mm_fail("shm_unlink", syscall);
 }
 
 #endif /* !_WIN32 */
