@@ -8,7 +8,7 @@
 import { CursorPosition } from './cursor.js';
 import { checkState, LineChunks, NEWLINE, scanNewlines } from './line-chunks.js';
 import type { AsyncMapCursor, AsyncMemoryMap } from '../types.js';
-import { lineDecoder, TextLineChunks, TextLines, type LineEncoding } from './text-lines.js';
+import { lineDecoder, TextLineChunks, type LineEncoding } from './text-lines.js';
 
 export class AsyncCursor extends CursorPosition<AsyncMemoryMap> implements AsyncMapCursor {
   async read(length?: number): Promise<Uint8Array> {
@@ -39,7 +39,7 @@ export class AsyncCursor extends CursorPosition<AsyncMemoryMap> implements Async
     if (options === undefined) return new AsyncLineIterator(this);
     const decode = lineDecoder(options);
     const chunks = new TextLineChunks(decode);
-    return new AsyncTextLineIterator(new AsyncLineIterator(this, chunks), new TextLines(chunks, decode), this);
+    return new AsyncTextLineIterator(new AsyncLineIterator(this, chunks), chunks, this);
   }
 
   async write(data: Uint8Array | string): Promise<number> {
@@ -79,7 +79,7 @@ class AsyncLineIterator implements AsyncIterableIterator<Uint8Array> {
 class AsyncTextLineIterator implements AsyncIterableIterator<string> {
   constructor(
     private readonly lines: AsyncLineIterator,
-    private readonly text: TextLines,
+    private readonly chunks: TextLineChunks,
     private readonly cursor: AsyncCursor,
   ) {}
 
@@ -89,8 +89,8 @@ class AsyncTextLineIterator implements AsyncIterableIterator<string> {
 
   async next(): Promise<IteratorResult<string>> {
     checkState(this.cursor.map); // the fast path reads no bytes, so nothing else checks
-    const line = this.text.fast(this.cursor);
+    const line = this.chunks.followingText(this.cursor);
     if (line !== undefined) return { done: false, value: line };
-    return this.text.decoded(await this.lines.next());
+    return this.chunks.decoded(await this.lines.next());
   }
 }

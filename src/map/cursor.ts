@@ -7,7 +7,7 @@ import { outOfRange } from '../errors.js';
 import { checkWritable } from './plans.js';
 import { checkState, LineChunks, NEWLINE, scanNewlines, type CursorMap } from './line-chunks.js';
 import type { MapCursor, MemoryMap, Whence } from '../types.js';
-import { lineDecoder, TextLineChunks, TextLines, type LineEncoding } from './text-lines.js';
+import { lineDecoder, TextLineChunks, type LineEncoding } from './text-lines.js';
 
 
 /**
@@ -117,7 +117,7 @@ export class Cursor extends CursorPosition<MemoryMap> implements MapCursor {
     if (options === undefined) return new LineIterator(this);
     const decode = lineDecoder(options);
     const chunks = new TextLineChunks(decode);
-    return new TextLineIterator(new LineIterator(this, chunks), new TextLines(chunks, decode), this);
+    return new TextLineIterator(new LineIterator(this, chunks), chunks, this);
   }
 
   write(data: Uint8Array | string): number {
@@ -175,7 +175,7 @@ class LineIterator implements IterableIterator<Uint8Array> {
 class TextLineIterator implements IterableIterator<string> {
   constructor(
     private readonly lines: LineIterator,
-    private readonly text: TextLines,
+    private readonly chunks: TextLineChunks,
     private readonly cursor: Cursor,
   ) {}
 
@@ -185,8 +185,8 @@ class TextLineIterator implements IterableIterator<string> {
 
   next(): IteratorResult<string> {
     checkState(this.cursor.map);
-    const line = this.text.fast(this.cursor);
+    const line = this.chunks.followingText(this.cursor);
     if (line !== undefined) return { done: false, value: line };
-    return this.text.decoded(this.lines.next());
+    return this.chunks.decoded(this.lines.next());
   }
 }

@@ -49,7 +49,7 @@ export function lineDecoder(options: unknown): Decode {
   return checkOneOf('options.encoding', (options as { encoding?: unknown }).encoding, LINE_ENCODINGS) === 'utf8' ? utf8 : latin1;
 }
 
-/** LineChunks that can also hand out the next line as a slice of the chunk's decoded lines. */
+/** LineChunks that also hand out the next line as a slice of the chunk's decoded lines, and decode the others. */
 export class TextLineChunks extends LineChunks {
   /** The decoded lines of the chunk from line `textLine` on, and where line `textLine` starts in it. */
   private text = '';
@@ -61,6 +61,11 @@ export class TextLineChunks extends LineChunks {
 
   constructor(private readonly decode: Decode) {
     super();
+  }
+
+  /** A byte line that the fast path could not give (its iterator read it), decoded. */
+  decoded(result: IteratorResult<Uint8Array>): IteratorResult<string> {
+    return result.done ? { done: true, value: undefined } : { done: false, value: this.decode(result.value) };
   }
 
   override use(chunk: Uint8Array, start: number, count: number): void {
@@ -89,21 +94,5 @@ export class TextLineChunks extends LineChunks {
     this.textLine = k + 1;
     this.take(cursor, k, to);
     return line;
-  }
-}
-
-/** Strings from a line iterator (sync or async) over `chunks`: the fast path first, else its bytes decoded. */
-export class TextLines {
-  constructor(
-    readonly chunks: TextLineChunks,
-    private readonly decode: Decode,
-  ) {}
-
-  fast(cursor: CursorPosition): string | undefined {
-    return this.chunks.followingText(cursor);
-  }
-
-  decoded(result: IteratorResult<Uint8Array>): IteratorResult<string> {
-    return result.done ? { done: true, value: undefined } : { done: false, value: this.decode(result.value) };
   }
 }
