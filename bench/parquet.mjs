@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asyncBufferFromUrl, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { DATA_DIR, median, spread, MiB } from './lib.mjs';
+import { DATA_DIR, median, seconds, spread, MiB } from './lib.mjs';
 import { row } from './native.mjs';
 import { serve } from './remote.mjs';
 
@@ -50,7 +50,6 @@ export async function parquetGroups({ openMapAsync, reps, adapters }) {
   const server = await serve(parquetFile());
   const rows = [];
   try {
-    const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
     const results = { map: [], url: [] };
     const run = {
       map: async () => {

@@ -11,11 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, spread, MiB } from './lib.mjs';
+import { median, seconds, spread, MiB } from './lib.mjs';
 
 const KiB = 1024;
 const LATENCY_MS = 20;
-const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 
 /** A proxy to `target` that waits `delayMs` before forwarding each request: first-byte latency. */
 async function latencyProxy(target, delayMs) {

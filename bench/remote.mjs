@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataFile, median, positions, spread, MiB } from './lib.mjs';
+import { dataFile, median, positions, seconds, spread, MiB } from './lib.mjs';
 import { row } from './native.mjs';
 import { trafficRows } from './remote-traffic.mjs';
 import { provisionTools } from '../test/tools/provision.mjs';
@@ -70,7 +70,6 @@ async function interleaveAsync(reps, contenders) {
   return out;
 }
 
-const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 
 async function drain(stream) {
   let bytes = 0;
