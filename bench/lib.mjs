@@ -162,6 +162,7 @@ export function machine() {
     kernel: `Linux ${kernel}`,
     node: process.version,
     python: firstLine('python3', ['--version']),
+    bun: firstLine(join(ROOT, 'node_modules', '.bin', 'bun'), ['--version']),
     gcc: firstLine('gcc', ['--version']),
     'portable-mmap': pkg.version,
     '@riaskov/mmap-io': peer('@riaskov/mmap-io'),

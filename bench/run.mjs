@@ -1,4 +1,4 @@
-// npm run bench [-- --only native|wasm|remote|parquet|scaling] [--reps 7] [--max-size 64G] [--write] [--out DIR]
+// npm run bench [-- --only native|wasm|bun|remote|parquet|scaling[,…]] [--reps 7] [--max-size 64G] [--write] [--out DIR]
 // Runs the benchmarks side by side in one process and prints their tables; with --write it
 // replaces the matching sections of docs/BENCHMARKS.md and writes their charts (SVG) beside it.
 // --out DIR writes BENCHMARKS.md (starting from docs/'s) and the charts into DIR instead, e.g. to
@@ -14,13 +14,14 @@ const flag = (name, fallback) => {
   return i === -1 ? fallback : args[i + 1];
 };
 const reps = Number(flag('reps', 7));
-const only = flag('only', undefined);
+const only = flag('only', undefined)?.split(',');
 const write = args.includes('--write');
 const outDir = resolve(flag('out', join(ROOT, 'docs')));
 const maxSize = args.includes('--max-size') ? parseSize(flag('max-size')) : Infinity;
 const shownArgs = args.filter((a, i) => a !== '--write' && a !== '--out' && args[i - 1] !== '--out');
 
 const { openMap, openMapAsync, detectBackend, fileCache } = await import(join(ROOT, 'dist/entries/node.js'));
+let bunBackend = 'native, in Bun';
 const groups = {
   native: {
     backend: () => `native (${detectBackend().reason})`,
@@ -29,6 +30,14 @@ const groups = {
   wasm: {
     backend: () => 'wasm (the pager, forced with backend: \'wasm\')',
     run: async () => (await import('./wasm.mjs')).wasmGroups({ openMap, reps }),
+  },
+  bun: {
+    backend: () => bunBackend,
+    run: async () => {
+      const rows = (await import('./bun.mjs')).bunGroups({ reps });
+      bunBackend = rows.bun;
+      return rows;
+    },
   },
   remote: {
     backend: () => 'wasm (openMapAsync over HTTP Range requests to nginx on 127.0.0.1)',
@@ -47,7 +56,7 @@ const groups = {
 const facts = machine();
 const sections = [];
 for (const [name, group] of Object.entries(groups)) {
-  if (only && only !== name) continue;
+  if (only && !only.includes(name)) continue;
   if (!existsSync(join(ROOT, 'bench', `${name}.mjs`))) continue;
   console.error(`running ${name} …`);
   const result = await group.run();

@@ -13,7 +13,9 @@ export function wasmGroups({ openMap, reps }) {
   const rows = [];
   let sink = 0;
 
-  // 1–2. windowed sequential scans in 1 MiB steps (64 MiB budget) vs fs.readSync into one Buffer.alloc(1 MiB)
+  // 1–2. windowed sequential scans in 1 MiB steps (64 MiB budget) vs fs.readSync: readInto() against
+  // reads into the same page-aligned buffer, read() (a fresh array per step) against a fresh
+  // Buffer.allocUnsafe(1 MiB) per step, the fair baselines: both sides copy, or both allocate
   const reused = Buffer.alloc(MiB);
   const aligned = new Uint8Array(new WebAssembly.Memory({ initial: 16 }).buffer, 0, MiB); // page-aligned
   const windowed = () => openMap(big, { backend: 'wasm', maxResident: 64 * MiB });
@@ -26,10 +28,15 @@ export function wasmGroups({ openMap, reps }) {
   const r1 = interleave(reps, {
     fs: () => fsPass(reused),
     fsAligned: () => fsPass(aligned),
+    fsFresh: () => {
+      const t = now();
+      for (let pos = 0; pos < GiB; pos += MiB) sink += readSync(fd, Buffer.allocUnsafe(MiB), 0, MiB, pos);
+      return GiB / seconds(t) / 1e9;
+    },
     readInto: () => {
       const map = windowed();
       const t = now();
-      for (let pos = 0; pos < GiB; pos += MiB) sink += map.readInto(reused, pos);
+      for (let pos = 0; pos < GiB; pos += MiB) sink += map.readInto(aligned, pos);
       const s = seconds(t);
       pageIn.push(map.stats().bytesRead / s / 1e9);
       map.close();
@@ -47,8 +54,8 @@ export function wasmGroups({ openMap, reps }) {
   pageIn = pageIn.slice(1); // the warm-up round
   const inv = (xs) => xs.map((x) => 1 / x); // GB/s → s/GB, so row() can take "lower is better"
   rows.push(
-    row('windowed sequential readInto(1 MiB) vs fs.readSync into the same Buffer.alloc(1 MiB)', inv(r1.readInto), inv(r1.fs), 's/GB', 'speed-up', '≥ 2×', (x) => x >= 2),
-    row('windowed sequential read(pos, 1 MiB) vs fs.readSync into Buffer.alloc(1 MiB)', inv(r1.read), inv(r1.fs), 's/GB', 'speed-up', '≥ 1.2×', (x) => x >= 1.2),
+    row('windowed sequential readInto(1 MiB) vs fs.readSync into the same page-aligned buffer', inv(r1.readInto), inv(r1.fsAligned), 's/GB', 'speed ratio', '≥ 0.95×', (x) => x >= 0.95),
+    row('windowed sequential read(pos, 1 MiB) vs Buffer.allocUnsafe(1 MiB) + fs.readSync', inv(r1.read), inv(r1.fsFresh), 's/GB', 'speed ratio', '≥ 0.95×', (x) => x >= 0.95),
     row('page-in rate (stats().bytesRead ÷ time) vs fs.readSync into a page-aligned buffer', inv(pageIn), inv(r1.fsAligned), 's/GB', 'speed ratio', '≥ 0.8×', (x) => x >= 0.8),
     // Context for the two rows above: the alignment penalty their targets assumed (4.5× in an earlier
     // measurement on this machine kind; docs/BENCHMARKS.md).
@@ -70,6 +77,7 @@ export function wasmGroups({ openMap, reps }) {
     getUint32: () => ns(N, (n) => { for (let i = 0; i < n; i++) sink += resident.getUint32(pos[i], true); }),
   });
   rows.push(
+    row('resident random read(pos, 8) vs its getUint32(pos)', r3.read, r3.getUint32, 'ns/op', 'time ratio', '≤ 2× the time', (x) => x <= 2, true),
     row('resident random read(pos, 8) vs fs.readSync', r3.read, r3.fs, 'ns/op', 'speed-up', '≥ 4×', (x) => x >= 4),
     row('resident random getUint32(pos) vs fs.readSync', r3.getUint32, r3.fs, 'ns/op', 'speed-up', '≥ 8×', (x) => x >= 8),
   );
@@ -88,9 +96,10 @@ export function wasmGroups({ openMap, reps }) {
   nativeMap.close();
 
   // 5. the cost of a fault (one 64 KiB page from a cached file) vs a plain fs.readSync of 64 KiB
+  // into a page-aligned buffer, as the pager reads into its page-aligned frames
   const PAGES = 2_000;
   const pagePos = positions(PAGES, GiB / (64 * 1024)).map((p) => p * 64 * 1024);
-  const page = Buffer.alloc(64 * 1024);
+  const page = aligned.subarray(0, 64 * 1024);
   const r5 = interleave(reps, {
     fs: () => ns(PAGES, (n) => { for (let i = 0; i < n; i++) sink += readSync(fd, page, 0, page.length, pagePos[i]); }),
     fault: () => {
@@ -103,7 +112,7 @@ export function wasmGroups({ openMap, reps }) {
       return perFault;
     },
   });
-  rows.push(row('fault (64 KiB page) vs fs.readSync of 64 KiB', r5.fault, r5.fs, 'ns', 'speed ratio', '(no target)', () => true));
+  rows.push(row('fault (64 KiB page) vs fs.readSync of 64 KiB into a page-aligned buffer', r5.fault, r5.fs, 'ns', 'speed ratio', '≥ 0.95×', (x) => x >= 0.95));
 
   // 6. cursor().lines() over 64 MiB of ~100-byte lines: wasm (identity, and windowed in 8 MiB) vs native
   const text = textFile(64 * MiB);

@@ -25,7 +25,7 @@
             "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11", "/experimental:c11atomics"] }
           }
         }, {
-          "sources": ["src/map_posix.c", "src/shm_posix.c", "src/filesystem_posix.c"],
+          "sources": ["src/map_posix.c", "src/shm_posix.c", "src/filesystem_posix.c", "src/mapping_budget_posix.c"],
           "cflags": ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"],
           "xcode_settings": {
             "OTHER_CFLAGS": ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"]

@@ -1,5 +1,6 @@
 /*
- * What a file and its file system decide about mapping it: what can be mapped at
+ * Opening the file to map (by path, or a duplicate of the caller's descriptor), and
+ * what a file and its file system decide about mapping it: what can be mapped at
  * all (mm_inspect: regular files and block devices; never FIFOs, sockets, character
  * devices or the files of kernel pseudo file systems, whose sizes and pages are not
  * their contents), and reserving the blocks the library adds (mm_reserve: a store
@@ -19,6 +20,37 @@
 #endif
 
 #include "glibc_compat.h" /* after the system headers: pins symbol versions */
+
+int mm_open_path(const char *path, mm_access access, int *fd, uint64_t *size, const char **syscall) {
+  /* O_NONBLOCK: opening a FIFO must not hang; it has no effect on regular files. */
+  int flags = (access == MM_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK;
+  int opened = open(path, flags);
+  if (opened < 0) return mm_fail("open", syscall);
+  int err = mm_inspect(opened, size, syscall);
+  if (err == 0) *fd = opened;
+  return err;
+}
+
+int mm_open_fd(int caller_fd, mm_access access, int *fd, uint64_t *size, const char **syscall) {
+  int mode = fcntl(caller_fd, F_GETFL);
+  if (mode < 0) return mm_fail("fcntl", syscall);
+  /* What mmap would refuse (EACCES), refused up front, also for an empty file. */
+  mode &= O_ACCMODE;
+  if (mode == O_WRONLY || (access == MM_WRITE && mode != O_RDWR)) {
+    *syscall = "mmap";
+    return EACCES;
+  }
+  /* A duplicate: the caller may close or reuse its number; ftruncate must never hit another file. */
+  int copy = fcntl(caller_fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) return mm_fail("dup", syscall);
+  int err = mm_inspect(copy, size, syscall);
+  if (err == 0) *fd = copy;
+  return err;
+}
+
+void mm_close_fd(int fd) {
+  if (fd >= 0) close(fd);
+}
 
 int mm_reserve(int fd, uint64_t from, uint64_t to, const char **syscall) {
   if (to <= from) return 0;

@@ -132,6 +132,13 @@ int mm_unlink_shared(const char *name, const char **syscall);
 /* Names the failed call in *syscall and returns its errno (win32.h has the Windows twin). */
 int mm_fail(const char *name, const char **syscall);
 
+/* One mapping more from the budget (mapping_budget_posix.c), or false when it is spent. */
+bool mm_budget_take(void);
+/* Gives back what mm_budget_take() took. */
+void mm_budget_give(void);
+/* Mappings held now. */
+long mm_budget_live(void);
+
 /*
  * Reserves the blocks of [from, to) of `fd` (Linux fallocate), so that a store into
  * pages the library added to the file can never fault for want of space: a full file

@@ -1,7 +1,7 @@
 /*
- * POSIX mappings: open, mmap, msync, madvise, mincore, ftruncate (what fstat allows
- * to be mapped, and fallocate, are in filesystem_posix.c; named shared memory in
- * shm_posix.c).
+ * POSIX mappings: mmap, msync, madvise, mincore, ftruncate (opening files, what fstat
+ * allows to be mapped, and fallocate are in filesystem_posix.c; named shared memory in
+ * shm_posix.c; the budget of mappings in mapping_budget_posix.c).
  * Linux is the tested platform; macOS compiles the same path.
  */
 #ifndef _WIN32
@@ -40,37 +40,6 @@ int mm_fail(const char *name, const char **syscall) {
   return errno;
 }
 
-int mm_open_path(const char *path, mm_access access, int *fd, uint64_t *size, const char **syscall) {
-  /* O_NONBLOCK: opening a FIFO must not hang; it has no effect on regular files. */
-  int flags = (access == MM_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK;
-  int opened = open(path, flags);
-  if (opened < 0) return mm_fail("open", syscall);
-  int err = mm_inspect(opened, size, syscall);
-  if (err == 0) *fd = opened;
-  return err;
-}
-
-int mm_open_fd(int caller_fd, mm_access access, int *fd, uint64_t *size, const char **syscall) {
-  int mode = fcntl(caller_fd, F_GETFL);
-  if (mode < 0) return mm_fail("fcntl", syscall);
-  /* What mmap would refuse (EACCES), refused up front, also for an empty file. */
-  mode &= O_ACCMODE;
-  if (mode == O_WRONLY || (access == MM_WRITE && mode != O_RDWR)) {
-    *syscall = "mmap";
-    return EACCES;
-  }
-  /* A duplicate: the caller may close or reuse its number; ftruncate must never hit another file. */
-  int copy = fcntl(caller_fd, F_DUPFD_CLOEXEC, 0);
-  if (copy < 0) return mm_fail("dup", syscall);
-  int err = mm_inspect(copy, size, syscall);
-  if (err == 0) *fd = copy;
-  return err;
-}
-
-void mm_close_fd(int fd) {
-  if (fd >= 0) close(fd);
-}
-
 void mm_release_fd(mm_map *map) {
   if (map->region != NULL) mm_guard_forget_fd(map->region->guard);
   mm_close_fd(map->fd);
@@ -101,21 +70,27 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
   bool shared = access == MM_WRITE;
   bool writable = true;
   int flags = shared ? MAP_SHARED : MAP_PRIVATE | MAP_NORESERVE;
+  *syscall = "mmap";
+  if (!mm_budget_take()) return ENOMEM;
   void *base = mmap(NULL, span, PROT_READ | PROT_WRITE, flags, fd, (off_t)aligned);
   if (base == MAP_FAILED && errno == ENOMEM && access == MM_READ) {
     shared = true;
     writable = false;
     base = mmap(NULL, span, PROT_READ, MAP_SHARED, fd, (off_t)aligned);
   }
-  if (base == MAP_FAILED) return mm_fail("mmap", syscall);
+  if (base == MAP_FAILED) {
+    int err = errno;
+    mm_budget_give();
+    return err;
+  }
   mm_region *region = malloc(sizeof *region);
   mm_flag *flag = mm_flag_new();
   if (region == NULL || flag == NULL) {
     /* SAFETY: base and span are what mmap just returned; nothing points into them yet. */
     munmap(base, span);
+    mm_budget_give();
     free(region);
     free(flag);
-    *syscall = "mmap";
     return ENOMEM;
   }
   region->base = base;
@@ -127,6 +102,7 @@ static int map_region(int fd, mm_access access, uint64_t offset, size_t length, 
   int err = mm_guard_register(base, span, &flag->word, access == MM_WRITE ? fd : -1, aligned, &region->guard);
   if (err != 0) {
     munmap(base, span);
+    mm_budget_give();
     mm_flag_unref(flag);
     free(region);
     *syscall = "sigaction";
@@ -302,6 +278,7 @@ void mm_region_unref(mm_region *region) {
   mm_guard_unregister(region->guard);
   /* SAFETY: that was the last reference: no map, buffer or flush job points into the range any more. */
   munmap(region->base, region->span);
+  mm_budget_give();
   mm_flag_unref(region->flag); /* after the guard let go of the word */
   free(region);
 }
