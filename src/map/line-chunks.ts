@@ -46,6 +46,9 @@ export function scanNewlines(bytes: Uint8Array, ends: Int32Array): number {
  */
 export class LineChunks {
   protected chunk: Uint8Array = EMPTY;
+  /** chunk's buffer and offset in it: `new Uint8Array(buffer, offset, length)` costs about half a `subarray()` (no species lookup), per line. */
+  private chunkBuffer: ArrayBufferLike = EMPTY.buffer;
+  private chunkBase = 0;
   /** Map offset of chunk[0]. */
   private chunkOffset = 0;
   /** Indexes of the '\n' bytes in chunk, and how many there are. */
@@ -84,6 +87,8 @@ export class LineChunks {
   /** `chunk` now holds the bytes at `start`, with `count` line ends in `ends`. */
   use(chunk: Uint8Array, start: number, count: number): void {
     this.chunk = chunk;
+    this.chunkBuffer = chunk.buffer;
+    this.chunkBase = chunk.byteOffset;
     this.chunkOffset = start;
     this.count = count;
     this.next_ = 0;
@@ -101,7 +106,12 @@ export class LineChunks {
     if (cursor.pos !== this.chunkOffset + from || this.chunkOffset + to > cursor.map.byteLength) return undefined;
     this.next_ = k + 1;
     cursor.pos = this.chunkOffset + to;
-    return this.chunk.subarray(from, to);
+    return this.line(from, to);
+  }
+
+  /** chunk.subarray(from, to), made directly. */
+  private line(from: number, to: number): Uint8Array {
+    return new Uint8Array(this.chunkBuffer, this.chunkBase + from, to - from);
   }
 
   /** As following() (for text-lines.ts): the next line's index and byte range, or undefined; nothing moves. */
@@ -130,10 +140,10 @@ export class LineChunks {
     if (k > this.count || (k === 0 ? 0 : this.ends[k - 1] + 1) !== from) k = this.firstEndFrom(from);
     if (k < this.count && this.ends[k] < valid) {
       this.next_ = k + 1;
-      return this.chunk.subarray(from, this.ends[k] + 1);
+      return this.line(from, this.ends[k] + 1);
     }
     this.next_ = k;
-    if (this.chunkOffset + valid === end) return this.chunk.subarray(from, valid);
+    if (this.chunkOffset + valid === end) return this.line(from, valid);
     return undefined;
   }
 
