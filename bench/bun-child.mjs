@@ -17,11 +17,11 @@ const bunBytes = Bun.mmap(file, { shared: true });
 const theirs = new DataView(bunBytes.buffer, bunBytes.byteOffset, bunBytes.byteLength);
 
 const result = interleave(Number(repsText), {
-  view: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += ours.getFloat64(pos[i], true); }),
-  bunView: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += theirs.getFloat64(pos[i], true); }),
-  getFloat64: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += map.getFloat64(pos[i], true); }),
-  read: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += map.read(pos[i], 8)[0]; }),
-  bunSlice: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += bunBytes.slice(pos[i], pos[i] + 8)[0]; }),
+  view: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += ours.getFloat64(pos[i], true); return s; }),
+  bunView: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += theirs.getFloat64(pos[i], true); return s; }),
+  getFloat64: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += map.getFloat64(pos[i], true); return s; }),
+  read: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += map.read(pos[i], 8)[0]; return s; }),
+  bunSlice: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += bunBytes.slice(pos[i], pos[i] + 8)[0]; return s; }),
 });
 map.close();
 console.log(JSON.stringify({ backend: detectBackend().reason, bun: Bun.version, result, sink: sink === 0.5 }));

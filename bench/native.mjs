@@ -37,13 +37,13 @@ export function nativeGroups({ openMap, reps }) {
   const peerBuf = mmapio.map(GiB, mmapio.PROT_READ, mmapio.MAP_SHARED, fd, 0);
   const peer = new DataView(peerBuf.buffer, peerBuf.byteOffset, peerBuf.byteLength);
   const eight = Buffer.alloc(8);
-  const fsRead = (n) => { for (let i = 0; i < n; i++) sink += readSync(fd, eight, 0, 8, pos[i]); };
+  const fsRead = (n) => { let s = 0; for (let i = 0; i < n; i++) s += readSync(fd, eight, 0, 8, pos[i]); return s; };
 
   // 1. random 8-byte reads through a DataView over view(), vs pread, vs mmap-io's buffer
   const r1 = interleave(reps, {
     fs: () => nsPerOp(FS_N, fsRead),
-    view: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += dv.getFloat64(pos[i], true); }),
-    mmapio: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += peer.getFloat64(pos[i], true); }),
+    view: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += dv.getFloat64(pos[i], true); return s; }),
+    mmapio: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += peer.getFloat64(pos[i], true); return s; }),
   });
   rows.push(
     row('random 8-byte read: DataView over view() vs fs.readSync', r1.view, r1.fs, 'ns/op', 'speed-up', '≥ 15×', (x) => x >= 15),
@@ -53,10 +53,10 @@ export function nativeGroups({ openMap, reps }) {
   // 2. typed getters, and what their checks (arguments, state, truncation word) cost over a bare DataView
   const r2 = interleave(reps, {
     fs: () => nsPerOp(FS_N, fsRead),
-    bareUint32: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += dv.getUint32(pos[i], true); }),
-    bareFloat64: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += dv.getFloat64(pos[i], true); }),
-    getUint32: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += map.getUint32(pos[i], true); }),
-    getFloat64: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += map.getFloat64(pos[i], true); }),
+    bareUint32: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += dv.getUint32(pos[i], true); return s; }),
+    bareFloat64: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += dv.getFloat64(pos[i], true); return s; }),
+    getUint32: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += map.getUint32(pos[i], true); return s; }),
+    getFloat64: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += map.getFloat64(pos[i], true); return s; }),
   });
   rows.push(
     row('random getUint32(pos) vs fs.readSync', r2.getUint32, r2.fs, 'ns/op', 'speed-up', '≥ 10×', (x) => x >= 10),
@@ -68,9 +68,9 @@ export function nativeGroups({ openMap, reps }) {
   // 3. read(pos, 8): a copy, vs the getter, vs pread and vs a raw Uint8Array.prototype.slice of the mapping
   const r3 = interleave(reps, {
     fs: () => nsPerOp(FS_N, fsRead),
-    read: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += map.read(pos[i], 8)[0]; }),
-    getUint32: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += map.getUint32(pos[i], true); }),
-    slice: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += Uint8Array.prototype.slice.call(peerBuf, pos[i], pos[i] + 8)[0]; }),
+    read: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += map.read(pos[i], 8)[0]; return s; }),
+    getUint32: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += map.getUint32(pos[i], true); return s; }),
+    slice: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += Uint8Array.prototype.slice.call(peerBuf, pos[i], pos[i] + 8)[0]; return s; }),
   });
   rows.push(
     row('random read(pos, 8) vs getUint32(pos)', r3.read, r3.getUint32, 'ns/op', 'time ratio', '≤ 2× the time', (x) => x <= 2, true),

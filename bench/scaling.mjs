@@ -81,10 +81,10 @@ function readCurve(openMap, reps, sizes) {
     }
     const eight = Buffer.alloc(8);
     const results = interleave(reps, {
-      nativeGet: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += native.getUint32(pos[i], true); }),
-      nativeRead: () => nsPerOp(N, (n) => { for (let i = 0; i < n; i++) sink += native.read(pos[i], 8)[0]; }),
-      wasmGet: () => nsPerOp(SLOW_N, (n) => { for (let i = 0; i < n; i++) sink += wasm.getUint32(pos[i], true); }),
-      fs: () => nsPerOp(SLOW_N, (n) => { for (let i = 0; i < n; i++) sink += readSync(fd, eight, 0, 8, pos[i]); }),
+      nativeGet: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += native.getUint32(pos[i], true); return s; }),
+      nativeRead: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += native.read(pos[i], 8)[0]; return s; }),
+      wasmGet: () => nsPerOp(SLOW_N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += wasm.getUint32(pos[i], true); return s; }),
+      fs: () => nsPerOp(SLOW_N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += readSync(fd, eight, 0, 8, pos[i]); return s; }),
     });
     points.push(...pointsAt(byteLength, results, {
       nativeGet: 'native getUint32(pos)', nativeRead: 'native read(pos, 8)', wasmGet: 'wasm getUint32(pos) (default maxResident 256 MiB)', fs: 'fs.readSync of 8 bytes',

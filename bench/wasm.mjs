@@ -72,9 +72,9 @@ export function wasmGroups({ openMap, reps }) {
   const smallFd = openSync(small, 'r');
   const eight = Buffer.alloc(8);
   const r3 = interleave(reps, {
-    fs: () => ns(FS_N, (n) => { for (let i = 0; i < n; i++) sink += readSync(smallFd, eight, 0, 8, pos[i]); }),
-    read: () => ns(N, (n) => { for (let i = 0; i < n; i++) sink += resident.read(pos[i], 8)[0]; }),
-    getUint32: () => ns(N, (n) => { for (let i = 0; i < n; i++) sink += resident.getUint32(pos[i], true); }),
+    fs: () => ns(FS_N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += readSync(smallFd, eight, 0, 8, pos[i]); return s; }),
+    read: () => ns(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += resident.read(pos[i], 8)[0]; return s; }),
+    getUint32: () => ns(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += resident.getUint32(pos[i], true); return s; }),
   });
   rows.push(
     row('resident random read(pos, 8) vs its getUint32(pos)', r3.read, r3.getUint32, 'ns/op', 'time ratio', '≤ 2× the time', (x) => x <= 2, true),
@@ -105,8 +105,8 @@ export function wasmGroups({ openMap, reps }) {
   // what that destination costs fs.readSync alone.
   const frames = new Uint8Array(new WebAssembly.Memory({ initial: 128 }).buffer).fill(1);
   const r5 = interleave(reps, {
-    fs: () => ns(PAGES, (n) => { for (let i = 0; i < n; i++) sink += readSync(fd, page, 0, page.length, pagePos[i]); }),
-    fsFrames: () => ns(PAGES, (n) => { for (let i = 0; i < n; i++) sink += readSync(fd, frames, (i % 128) * page.length, page.length, pagePos[i]); }),
+    fs: () => ns(PAGES, (n) => { let s = 0; for (let i = 0; i < n; i++) s += readSync(fd, page, 0, page.length, pagePos[i]); return s; }),
+    fsFrames: () => ns(PAGES, (n) => { let s = 0; for (let i = 0; i < n; i++) s += readSync(fd, frames, (i % 128) * page.length, page.length, pagePos[i]); return s; }),
     fault: () => {
       const map = openMap(big, { backend: 'wasm', pageSize: 64 * 1024, maxResident: 8 * MiB });
       const before = map.stats().faults;
