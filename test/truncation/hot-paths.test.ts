@@ -1,8 +1,10 @@
 /**
- * read(offset, n) for n ≤ 8 takes its own path (MapBase.read → readSmall, alloc.ts
- * copySmall): the same bytes, errors and truncation reports as every other read, and
- * no load past the range asked for (a read ending at a truncated file's new end
- * succeeds: it must not touch the page after it).
+ * The hot paths' checks. read(offset, n) for n ≤ 8 takes its own path (MapBase.read →
+ * readSmall, alloc.ts copySmall): the same bytes, errors and truncation reports as every
+ * other read, and no load past the range asked for (a read ending at a truncated file's
+ * new end succeeds: it must not touch the page after it). Typed getters, the other hot
+ * path, for whoever makes them cheaper: the state comes before the arguments, and a wasm
+ * map faults nothing in once it noticed a truncation.
  */
 import { openMap } from '../../src/entries/node.js';
 import { pattern } from '../conformance/harness.js';
@@ -76,5 +78,35 @@ describe.each(BACKENDS)('%s: small reads', (_name, options) => {
     expect(codeOf(() => map.read(0, 8))).toBe('ERR_MMAP_TRUNCATED');
     expect(codeOf(() => map.read(1.5, 8))).toBe('ERR_MMAP_TRUNCATED'); // the state before the arguments
     map.close();
+  });
+});
+
+describe.each(BACKENDS)('%s: typed getters', (_name, options) => {
+  test('a closed map throws ERR_MMAP_CLOSED before any argument error', () => {
+    const map = openMap(freshFile(), options);
+    expect(map.getUint32(4093, true)).toBe(new DataView(CONTENT.buffer, CONTENT.byteOffset).getUint32(4093, true));
+    expect(codeOf(() => map.getUint32(FILE_SIZE - 3))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => map.getFloat64(0.5))).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf(() => map.getUint32('0' as unknown as number))).toBe('ERR_INVALID_ARG_TYPE');
+    map.close();
+    for (const offset of [0, -1, 0.5, FILE_SIZE, '0']) {
+      expect(codeOf(() => map.getUint32(offset as number))).toBe('ERR_MMAP_CLOSED');
+      expect(codeOf(() => map.getFloat64(offset as number))).toBe('ERR_MMAP_CLOSED');
+    }
+  });
+
+  test('once a truncation is noticed, every getter throws ERR_MMAP_TRUNCATED, before its arguments, and faults nothing in', () => {
+    const path = freshFile();
+    const map = openMap(path, options);
+    truncateFromAnotherProcess(path, NEW_SIZE);
+    expect(codeOf(() => map.read(FILE_SIZE - 8, 8))).toBe('ERR_MMAP_TRUNCATED');
+    const faults = map.stats().faults;
+    for (const offset of [0, NEW_SIZE - 4, FILE_SIZE - 4, -1, 0.5, FILE_SIZE, '0']) {
+      expect([offset, codeOf(() => map.getUint32(offset as number))]).toEqual([offset, 'ERR_MMAP_TRUNCATED']);
+      expect([offset, codeOf(() => map.getBigInt64(offset as number))]).toEqual([offset, 'ERR_MMAP_TRUNCATED']);
+    }
+    expect(map.stats().faults).toBe(faults);
+    map.close();
+    expect(codeOf(() => map.getUint8(0))).toBe('ERR_MMAP_CLOSED');
   });
 });
