@@ -6,7 +6,7 @@
  */
 import { optionalOffset } from '../args.js';
 import { advisePlan, checkWritable, fillPlan, movePlan, readIntoPlan, readPlan, resizePlan, searchPlan, spanPlan, typedOffset, writePlan } from './plans.js';
-import { allocForCopy } from '../alloc.js';
+import { allocForCopy, SMALL_COPY_MAX } from '../alloc.js';
 import { closed, invalidArgType, isTruncated } from '../errors.js';
 import { COPY_LINES, Cursor } from './cursor.js';
 import { scanNewlines } from './line-chunks.js';
@@ -37,6 +37,10 @@ export abstract class MapBase extends MapReader implements MemoryMap {
     const copy = allocForCopy(length); // every byte is copied in before it is returned
     if (length > 0) this.copyOut(offset, copy);
     return copy;
+  }
+  /** readCopy() of at most SMALL_COPY_MAX bytes; backends that can copy them in JIT code (alloc.ts copySmall) do. */
+  protected readSmall(offset: number, length: number): Uint8Array {
+    return this.readCopy(offset, length);
   }
   /**
    * Copies [offset, offset + target.length) into target and writes the index of each
@@ -71,6 +75,15 @@ export abstract class MapBase extends MapReader implements MemoryMap {
 
   read(offset: number, length?: number): Uint8Array {
     this.checkOpen();
+    // A small read inside the map skips readPlan() (same checks, same answer): the plan's
+    // error branches count against V8's inlining budget, which then left the copy out of
+    // line, a call per read (alloc.ts says why that costs).
+    if (typeof length === 'number' && length >= 0 && length <= SMALL_COPY_MAX && Number.isInteger(length) &&
+      typeof offset === 'number' && offset >= 0 && offset + length <= this.length && Number.isInteger(offset)) {
+      const small = this.readSmall(offset, length);
+      this.checkIntact();
+      return small;
+    }
     const { start, count } = readPlan(offset, length, this.length);
     const copy = this.readCopy(start, count);
     this.checkIntact();

@@ -95,74 +95,86 @@ export abstract class MapReader {
     const offset = index < 0 ? this.length + index : index;
     if (offset < 0 || offset >= this.length) return undefined;
     const i = this.typedIndex(offset, 1, false);
-    const value = this.typed.getUint8(i);
+    const value = this.typed.getUint8(i >>> 0);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
 
-  /** Validates a typed access of `size` bytes at `offset` and returns its index in `this.typed`. */
+  /**
+   * Validates a typed access of `size` bytes at `offset` and returns its index in `this.typed`.
+   * The common case is tested inline: `(x >>> 0) === x` is "an integer in [0, 2^32)" in fewer
+   * instructions than Number.isInteger(), and typedOffset(), an imported binding, costs a load
+   * and a check per call. Anything else (a wrong call, a closed or truncated map, an offset
+   * past 2^32) takes the full checks, the state first, then the arguments.
+   */
   protected locate(offset: number, size: number): number {
-    if (this.isClosed || this.truncation[0] !== 0) this.checkOpen(); // the state first, then the arguments
-    return this.typedIndex(typedOffset(offset, size, this.length), size, false);
+    if (this.isClosed || this.truncation[0] !== 0 || !(typeof offset === 'number' && (offset >>> 0) === offset && offset + size <= this.length)) {
+      this.checkOpen();
+      typedOffset(offset, size, this.length);
+    }
+    return this.typedIndex(offset, size, false);
   }
+
+  // `i >>> 0`: every backend's index is below 2^32, and as a uint32 V8 skips the float64 →
+  // int64 conversion of the index (in a loop over a bare DataView it cost ~1.25× the time)
 
   getUint8(offset: number): number {
     const i = this.locate(offset, 1);
-    const value = this.typed.getUint8(i);
+    const value = this.typed.getUint8(i >>> 0);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getInt8(offset: number): number {
     const i = this.locate(offset, 1);
-    const value = this.typed.getInt8(i);
+    const value = this.typed.getInt8(i >>> 0);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getUint16(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 2);
-    const value = this.typed.getUint16(i, littleEndian);
+    const value = this.typed.getUint16(i >>> 0, littleEndian);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getInt16(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 2);
-    const value = this.typed.getInt16(i, littleEndian);
+    const value = this.typed.getInt16(i >>> 0, littleEndian);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getUint32(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 4);
-    const value = this.typed.getUint32(i, littleEndian);
+    const value = this.typed.getUint32(i >>> 0, littleEndian);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getInt32(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 4);
-    const value = this.typed.getInt32(i, littleEndian);
+    const value = this.typed.getInt32(i >>> 0, littleEndian);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getFloat32(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 4);
-    const value = this.typed.getFloat32(i, littleEndian);
+    const value = this.typed.getFloat32(i >>> 0, littleEndian);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getFloat64(offset: number, littleEndian?: boolean): number {
     const i = this.locate(offset, 8);
-    const value = this.typed.getFloat64(i, littleEndian);
+    const value = this.typed.getFloat64(i >>> 0, littleEndian);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getBigUint64(offset: number, littleEndian?: boolean): bigint {
     const i = this.locate(offset, 8);
-    const value = this.typed.getBigUint64(i, littleEndian);
+    const value = this.typed.getBigUint64(i >>> 0, littleEndian);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }
   getBigInt64(offset: number, littleEndian?: boolean): bigint {
     const i = this.locate(offset, 8);
-    const value = this.typed.getBigInt64(i, littleEndian);
+    const value = this.typed.getBigInt64(i >>> 0, littleEndian);
     if (this.truncation[0] !== 0) throw this.faultError();
     return value;
   }

@@ -3,7 +3,7 @@
  * addon (native-backend/). This file adapts the addon and knows nothing about
  * the OS; open.ts opens and maps.
  */
-import { allocForCopy, UNINITIALIZED_FROM } from '../../alloc.js';
+import { allocForCopy, copySmall, SMALL_COPY_MAX, UNINITIALIZED_FROM } from '../../alloc.js';
 import { closed, fromFsError, isTruncated, readOnly, truncated } from '../../errors.js';
 import { MapBase } from '../../map/base.js';
 import type { Lease } from '../../map/stream.js';
@@ -157,6 +157,12 @@ export class NativeMap extends MapBase {
     if (whole !== undefined) copy.set(whole.subarray(offset, offset + length));
     else if (length > 0) this.addonCopyOut(offset, copy);
     return copy;
+  }
+
+  protected override readSmall(offset: number, length: number): Uint8Array {
+    if (this.whole === undefined && this.wholeBytes() === undefined) return this.readCopy(offset, length);
+    this.bytesRead += length;
+    return copySmall(this.typed, offset, length); // with `whole`, `typed` is its DataView
   }
 
   protected copyOut(offset: number, target: Uint8Array): void {

@@ -10,6 +10,7 @@
  * of the source are seen only in pages that are not resident.
  */
 import type { NormalizedOptions } from '../../args.js';
+import { copySmall } from '../../alloc.js';
 import { readOnly } from '../../errors.js';
 import { MapBase } from '../../map/base.js';
 import type { Lease } from '../../map/stream.js';
@@ -53,6 +54,12 @@ export class WasmMap extends MapBase {
 
   protected copyOut(offset: number, target: Uint8Array): void {
     copyOut(this.pager, offset, target);
+  }
+
+  /** With every page resident in identity mode, copySmall() straight from the frames (as locate() would find them). */
+  protected override readSmall(offset: number, length: number): Uint8Array {
+    const at = this.pager.residentAddress(offset);
+    return at < 0 ? this.readCopy(offset, length) : copySmall(this.pager.memory.dataView, at, length);
   }
 
   protected override copyLines(offset: number, target: Uint8Array, ends: Int32Array): number {

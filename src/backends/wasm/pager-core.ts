@@ -140,6 +140,14 @@ export abstract class PagerCore {
   }
 
   /**
+   * locate()'s first case alone, small enough for V8 to inline into a caller's loop: the
+   * address of `offset` where every page is resident in identity mode, else −1.
+   */
+  residentAddress(offset: number): number {
+    return this.allResident ? this.memory.frameBase + offset : -1;
+  }
+
+  /**
    * `page` is missing (`status` 0) or still loading (STATUS.LOADING): bring in
    * what locate() asked for, [offset, end) on pages [page, page + pages), and
    * return span()'s count for it, or 0 when the caller must wait.
