@@ -19,6 +19,7 @@ const theirs = new DataView(bunBytes.buffer, bunBytes.byteOffset, bunBytes.byteL
 const result = interleave(Number(repsText), {
   view: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += ours.getFloat64(pos[i], true); return s; }),
   bunView: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += theirs.getFloat64(pos[i], true); return s; }),
+  bunViewUint32: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += theirs.getFloat64(pos[i] >>> 0, true); return s; }),
   getFloat64: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += map.getFloat64(pos[i], true); return s; }),
   read: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += map.read(pos[i], 8)[0]; return s; }),
   bunSlice: () => nsPerOp(N, (n) => { let s = 0; for (let i = 0; i < n; i++) s += bunBytes.slice(pos[i], pos[i] + 8)[0]; return s; }),

@@ -45,9 +45,12 @@ function word(view: DataView, at: number, n: number): number {
  * typed array, which keeps the code free of a loop.
  */
 export function copySmall(view: DataView, at: number, count: number): Uint8Array {
+  // The index as a uint32 (every caller's is below 2^32): JavaScriptCore (Bun) takes a slow
+  // path for a DataView index it holds as a double, ~90 ns against ~8 ns a random load.
+  const i = at >>> 0;
   // whole words inline; word() only for the odd tails, so V8's inlining budget goes to them only where they run
-  const lo = count >= 4 ? view.getUint32(at, true) : word(view, at, count);
-  const hi = count >= 8 ? view.getUint32(at + 4, true) : count > 4 ? word(view, at + 4, count - 4) : 0;
+  const lo = count >= 4 ? view.getUint32(i, true) : word(view, i, count);
+  const hi = count >= 8 ? view.getUint32(i + 4, true) : count > 4 ? word(view, i + 4, count - 4) : 0;
   const copy = new Uint8Array(count);
   copy[0] = lo;
   copy[1] = lo >>> 8;
