@@ -36,6 +36,8 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
   private mayFault = false;
   /** What the last step that stopped must wait for: a read under way, or any read settling (for a frame). */
   private pending: Load | Promise<void> | undefined;
+  /** The page the last step that stopped needs of `pending` (a read): its wait ends once that page landed. */
+  private pendingPage = 0;
   private readonly loads: Loads;
   private readonly windows: ReadAheadWindows;
   private readonly writeBacks: WriteBackQueue;
@@ -77,17 +79,13 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
    * calls wait for it); a read that other calls' aborts cancelled is waited
    * out and the step tried again.
    */
-  async drive(step: () => boolean, check: () => void, signal?: AbortSignal): Promise<void> {
+  async drive(step: () => boolean, check: () => void, signal?: AbortSignal, stepped = false): Promise<void> {
     for (;;) {
-      check();
-      this.mayFault = true;
-      let complete: boolean;
-      try {
-        complete = step();
-      } finally {
-        this.mayFault = false;
+      if (!stepped) {
+        check();
+        if (this.step(step)) return;
       }
-      if (complete) return;
+      stepped = false;
       const pending = this.pending;
       if (pending === undefined) throw new Error('a step stopped without a fault to wait for');
       this.pending = undefined;
@@ -96,10 +94,20 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
         continue;
       }
       try {
-        await this.loads.wait(pending, signal);
+        await this.loads.wait(pending, signal, this.pendingPage);
       } catch (error) {
         if (!pending.cancelled || signal?.aborted) throw error;
       }
+    }
+  }
+
+  /** One step of a call, allowed to fault: true once the call is complete, else `pending` is what to wait for. */
+  private step(step: () => boolean): boolean {
+    this.mayFault = true;
+    try {
+      return step();
+    } finally {
+      this.mayFault = false;
     }
   }
 
@@ -112,6 +120,7 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
 
   protected miss(status: number, page: number, pages: number, access: AccessCode, offset: number, end: number): number {
     if (!this.mayFault) throw notLoaded(offset, end - offset);
+    this.pendingPage = page;
     if (status === STATUS.LOADING) {
       this.pending = this.loads.loadOf(page);
       if (this.windows.isTrigger(page)) this.windows.readAheadNow(); // the window it waits for is under way: start the next one
@@ -292,17 +301,42 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
     return stats;
   }
 
-  protected async leaseCopy(offset: number, target: Uint8Array): Promise<number> {
+  /**
+   * A stream's chunk. Its first step runs at once when no call runs alone: a sequential
+   * scan mostly finds its pages loaded by the read-ahead, and then the chunk is copied
+   * without a Promise (a 64 KiB chunk costs about as much to copy as to await).
+   */
+  protected leaseCopy(offset: number, target: Uint8Array): number | Promise<number> {
     let done = 0;
+    const step = () => (done = copyOut(this, offset, target, done)) === target.length;
+    const check = () => {
+      if (this.released) throw closed();
+    };
+    if (!this.gate.tryEnter()) return this.leaseCopyLater(step, check, target.length);
+    let complete: boolean;
+    try {
+      check();
+      complete = this.step(step);
+    } catch (error) {
+      this.gate.leave();
+      throw error;
+    }
+    if (complete) {
+      this.gate.leave();
+      return target.length;
+    }
+    return this.drive(step, check, undefined, true).then(() => target.length).finally(() => this.gate.leave());
+  }
+
+  /** leaseCopy() once the call running alone is done. */
+  private async leaseCopyLater(step: () => boolean, check: () => void, length: number): Promise<number> {
     await this.gate.enter();
     try {
-      await this.drive(() => (done = copyOut(this, offset, target, done)) === target.length, () => {
-        if (this.released) throw closed();
-      });
+      await this.drive(step, check);
     } finally {
       this.gate.leave();
     }
-    return target.length;
+    return length;
   }
 
   /**
