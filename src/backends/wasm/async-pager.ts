@@ -29,6 +29,7 @@ import type { PagerOptions } from './pager-options.js';
 import { MAX_READ_AHEAD_BYTES, ReadAheadWindows, type ReadAheadHost } from './read-ahead-windows.js';
 import { ignore } from './source-io.js';
 import { WriteBackQueue } from './write-back.js';
+import { ChunkRead, runLease } from './lease-run.js';
 
 /** One asynchronous map's pager; see the file's comment. */
 export class AsyncPager extends PagerCore implements ReadAheadHost {
@@ -83,7 +84,7 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
     for (;;) {
       if (!stepped) {
         check();
-        if (this.step(step)) return;
+        if (this.runStep(step)) return;
       }
       stepped = false;
       const pending = this.pending;
@@ -102,7 +103,7 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
   }
 
   /** One step of a call, allowed to fault: true once the call is complete, else `pending` is what to wait for. */
-  private step(step: () => boolean): boolean {
+  runStep(step: () => boolean): boolean {
     this.mayFault = true;
     try {
       return step();
@@ -123,7 +124,7 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
     this.pendingPage = page;
     if (status === STATUS.LOADING) {
       this.pending = this.loads.loadOf(page);
-      if (this.windows.isTrigger(page)) this.windows.readAheadNow(); // the window it waits for is under way: start the next one
+      if (this.windows.isTrigger(page)) this.windows.reached(page); // the window it waits for is under way: start the next ones
       return 0;
     }
     const { maxCount, skipRead } = this.planFault(page, pages, access, offset, end);
@@ -148,11 +149,11 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
   }
 
   override locate(offset: number, want: number, access: AccessCode): number {
-    const at = super.locate(offset, want, access);
-    if (at >= 0 && this.mayFault) {
-      this.windows.touched(Math.floor(offset / this.pageSize), Math.floor((offset + this.runBytes - 1) / this.pageSize));
-    }
-    return at;
+    // Read-ahead first: the frames it takes may evict pages or write dirty runs back, and must
+    // not be the ones this locate() hands out (a write would land in a frame being read into,
+    // or after its page's write-back copied it, and be lost).
+    if (this.mayFault) this.windows.touched(Math.floor(offset / this.pageSize), Math.floor((offset + want - 1) / this.pageSize));
+    return super.locate(offset, want, access);
   }
 
   // ─── what the read-ahead windows need (ReadAheadHost) ───
@@ -301,43 +302,22 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
     return stats;
   }
 
-  /**
-   * A stream's chunk. Its first step runs at once when no call runs alone: a sequential
-   * scan mostly finds its pages loaded by the read-ahead, and then the chunk is copied
-   * without a Promise (a 64 KiB chunk costs about as much to copy as to await).
-   */
-  protected leaseCopy(offset: number, target: Uint8Array): number | Promise<number> {
+  /** A stream's chunk into `target` (see lease-run.ts); read-ahead stops at `end`. */
+  protected leaseCopy(offset: number, target: Uint8Array, end = Infinity): number | Promise<number> {
     let done = 0;
     const step = () => (done = copyOut(this, offset, target, done)) === target.length;
-    const check = () => {
-      if (this.released) throw closed();
-    };
-    if (!this.gate.tryEnter()) return this.leaseCopyLater(step, check, target.length);
-    let complete: boolean;
-    try {
-      check();
-      complete = this.step(step);
-    } catch (error) {
-      this.gate.leave();
-      throw error;
-    }
-    if (complete) {
-      this.gate.leave();
-      return target.length;
-    }
-    return this.drive(step, check, undefined, true).then(() => target.length).finally(() => this.gate.leave());
+    return runLease(this, this.windows.bounded(end, step), this.leaseCheck, () => target.length);
   }
 
-  /** leaseCopy() once the call running alone is done. */
-  private async leaseCopyLater(step: () => boolean, check: () => void, length: number): Promise<number> {
-    await this.gate.enter();
-    try {
-      await this.drive(step, check);
-    } finally {
-      this.gate.leave();
-    }
-    return length;
+  /** A stream's chunk as a new array (see lease-run.ts); read-ahead stops at `end`. */
+  protected override leaseRead(offset: number, count: number, end = Infinity): Uint8Array | Promise<Uint8Array> {
+    const read = new ChunkRead(this, offset, count);
+    return runLease(this, this.windows.bounded(end, read.step), this.leaseCheck, read.result);
   }
+
+  private readonly leaseCheck = (): void => {
+    if (this.released) throw closed();
+  };
 
   /**
    * Drops one reference; the last one gives the instances back at once (reads

@@ -17,10 +17,11 @@ import { checkOtherOrigin, checkProbe, checkRange, preconditionHeaders, type Val
 import { sendFollowing, type Reached } from './redirects.js';
 import { noStore, resolveTarget, type HttpTarget } from './target.js';
 import { readLength } from '../read-range.js';
+import { copyBody, type Progress, type ReadOptions } from './body.js';
 import { onAbort, SignalFanout } from '../signals.js';
 import { Attempt, Limiter, MAX_RETRY_AFTER_MS, retrying, type Failure, type Outcome, type RetryPolicy } from './retry.js';
 
-export type { HttpTarget };
+export type { HttpTarget, ReadOptions };
 
 /** Bytes the opening probe asks for; the map passes its page size, so the probe brings page 0. */
 export const DEFAULT_PROBE_LENGTH = 64 * 1024;
@@ -73,14 +74,6 @@ export interface HttpSource extends AsyncPageSource {
   close(): Promise<void>;
 }
 
-/**
- * A read's options: `signal` cancels it; `landed(bytes)` is told, as the body arrives, that the first
- * `bytes` of `into` hold their final bytes (no retry writes them again), so a pager can use them early.
- */
-export interface ReadOptions {
-  signal?: AbortSignal;
-  landed?: (bytes: number) => void;
-}
 
 /**
  * Opens `target` with one probe (`Range: bytes=0-{probeLength-1}`) that learns the size
@@ -92,43 +85,6 @@ export async function openHttpSource(target: HttpTarget, options: HttpSourceOpti
   const source = new RangeSource(target, options);
   await source.open();
   return source;
-}
-
-/**
- * Copies a body into `target` as chunks arrive (one copy); true if the body was longer
- * than `target` (with `fillFirst`, `target` is filled first). Nothing is copied once `signal` aborted: a chunk that arrived just
- * before never lands in a buffer its reader gave up (it may be a frame by then).
- */
-async function copyBody(body: ReadableStream<Uint8Array> | null, target: Uint8Array, progress: Progress, signal: AbortSignal,
-  fillFirst = false): Promise<boolean> {
-  if (body === null) return false;
-  const reader = body.getReader();
-  // Stopping early cancels the body too: a caller's fetch may not stop it on abort.
-  const stop = () => void reader.cancel().catch(() => undefined);
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (signal.aborted) {
-      stop();
-      throw signal.reason;
-    }
-    if (done) return false;
-    const room = target.length - progress.copied;
-    if (value.length > room) {
-      if (fillFirst) target.set(value.subarray(0, room), progress.copied);
-      if (fillFirst) progress.copied += room;
-      stop();
-      return true;
-    }
-    target.set(value, progress.copied);
-    progress.copied += value.length;
-    progress.landed?.(progress.copied);
-  }
-}
-
-/** An exchange's bytes copied so far, and who to tell as they land. */
-interface Progress {
-  copied: number;
-  landed?: (copied: number) => void;
 }
 
 class RangeSource implements HttpSource {

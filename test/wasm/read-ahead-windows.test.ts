@@ -1,0 +1,57 @@
+/** The async pager's read-ahead windows (src/backends/wasm/read-ahead-windows.ts) against a fake pager. */
+import { ReadAheadWindows, type ReadAheadHost } from '../../src/backends/wasm/read-ahead-windows.js';
+
+const pageSize = 64 * 1024;
+const MiB = 1024 * 1024;
+
+/** A pager with `frames` free frames and `pages` pages; reads ahead are recorded, never completed. */
+function fakeHost(pages: number, frames: number) {
+  const reads: [number, number][] = [];
+  const loading = new Set<number>();
+  const host: ReadAheadHost & { reads: typeof reads } = {
+    reads,
+    get readsUnderWay() {
+      return reads.length;
+    },
+    unpinnedFrames: () => frames,
+    faultCap: () => frames >> 1,
+    isMissing: (page) => page < pages && !loading.has(page),
+    prefetch(page, want) {
+      const count = Math.min(want, pages - page);
+      for (let i = 0; i < count; i++) loading.add(page + i);
+      reads.push([page, count]);
+      return count;
+    },
+  };
+  return host;
+}
+
+describe('ReadAheadWindows', () => {
+  it('keeps two windows read ahead of the reader, each its own trigger, at most a quarter of the frames each', () => {
+    const host = fakeHost(10_000, 512); // 32 MiB of 64 KiB frames: windows of at most 128 pages
+    const windows = new ReadAheadWindows(host, pageSize, 32 * MiB, 10_000);
+    windows.advise('sequential');
+    windows.setTrigger(1, 129); // a fault read pages 0–128
+    windows.touched(1, 1);
+    expect(host.reads).toEqual([[129, 128], [257, 128]]);
+    expect(windows.isTrigger(129) && windows.isTrigger(257)).toBe(true);
+    windows.touched(100, 200); // the reader enters the first window read ahead: one more starts
+    expect(host.reads).toEqual([[129, 128], [257, 128], [385, 128]]);
+    expect(windows.isTrigger(129)).toBe(false);
+    windows.touched(300, 300); // no trigger in it: nothing starts
+    expect(host.reads).toHaveLength(3);
+  });
+
+  it('reads nothing ahead past `limit`, the end of the stream that faults', () => {
+    const host = fakeHost(10_000, 512);
+    const windows = new ReadAheadWindows(host, pageSize, 32 * MiB, 10_000);
+    windows.advise('sequential');
+    windows.limit = 200;
+    expect(windows.grant(0, 1)).toBe(128);
+    expect(windows.grant(150, 1)).toBe(49); // up to page 199
+    expect(windows.grant(199, 1)).toBe(0);
+    windows.setTrigger(1, 129);
+    windows.touched(1, 1);
+    expect(host.reads).toEqual([[129, 71]]); // pages 129–199, and no window from 200 on
+  });
+});
