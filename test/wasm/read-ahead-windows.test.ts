@@ -55,4 +55,18 @@ describe('ReadAheadWindows', () => {
     windows.touched(1, 1);
     expect(host.reads).toEqual([[129, 71]]); // pages 129–199, and no window from 200 on
   });
+
+  it("gives a stream's reads the largest window from the first fault, within its end, unless advised 'random'", () => {
+    const host = fakeHost(10_000, 512);
+    const windows = new ReadAheadWindows(host, pageSize, 32 * MiB, 10_000);
+    let granted = -1;
+    windows.streaming(1000 * pageSize, () => ((granted = windows.grant(0, 1)), true))();
+    expect(granted).toBe(128); // not 0: a stream reads on to its end
+    expect(windows.grant(5000, 1)).toBe(0); // outside a stream's read: the detector's first fault
+    windows.streaming(10 * pageSize, () => ((granted = windows.grant(3000, 1)), true))();
+    expect(granted).toBe(0); // past the stream's end
+    windows.advise('random');
+    windows.streaming(1000 * pageSize, () => ((granted = windows.grant(0, 1)), true))();
+    expect(granted).toBe(0);
+  });
 });

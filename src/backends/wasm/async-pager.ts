@@ -306,13 +306,13 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
   protected leaseCopy(offset: number, target: Uint8Array, end = Infinity): number | Promise<number> {
     let done = 0;
     const step = () => (done = copyOut(this, offset, target, done)) === target.length;
-    return runLease(this, this.windows.bounded(end, step), this.leaseCheck, () => target.length);
+    return runLease(this, this.windows.streaming(end, step), this.leaseCheck, () => target.length);
   }
 
   /** A stream's chunk as a new array (see lease-run.ts); read-ahead stops at `end`. */
   protected override leaseRead(offset: number, count: number, end = Infinity): Uint8Array | Promise<Uint8Array> {
     const read = new ChunkRead(this, offset, count);
-    return runLease(this, this.windows.bounded(end, read.step), this.leaseCheck, read.result);
+    return runLease(this, this.windows.streaming(end, read.step), this.leaseCheck, read.result);
   }
 
   private readonly leaseCheck = (): void => {

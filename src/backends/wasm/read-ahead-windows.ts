@@ -53,6 +53,8 @@ export class ReadAheadWindows {
   private readonly detector: ReadAhead;
   /** The page the reader stops before (a stream's end), while its call runs: nothing is read ahead from there on. */
   limit = Infinity;
+  /** Whether the call running is a stream's read (see streaming()). */
+  private stream = false;
 
   constructor(
     private readonly host: ReadAheadHost,
@@ -63,22 +65,34 @@ export class ReadAheadWindows {
     this.detector = new ReadAhead({ maxPages: maxReadAheadPages(pageSize, maxResident, MAX_READ_AHEAD_BYTES), pageCount });
   }
 
-  /** `step`, with `limit` at `end` (a byte offset: a stream's end) while it runs. */
-  bounded(end: number, step: () => boolean): () => boolean {
+  /**
+   * `step` of a stream's read that ends at byte `end`: while it runs, `limit` is there, and
+   * every window is the largest (unless advised 'random'): a stream reads on to its end, so
+   * its first windows need not grow from one page, a request round trip each.
+   */
+  streaming(end: number, step: () => boolean): () => boolean {
     const limit = Math.ceil(end / this.pageSize);
     return () => {
       this.limit = limit;
+      this.stream = true;
       try {
         return step();
       } finally {
         this.limit = Infinity;
+        this.stream = false;
       }
     };
   }
 
+  /** The detector's window for a fault of `run` pages at `page`, the largest for a stream's read. */
+  private window(page: number, run: number): number {
+    const granted = this.detector.next(page, run);
+    return this.stream && this.detector.advice !== 'random' ? Math.max(granted, this.detector.maxPages) : granted;
+  }
+
   /** Pages to read ahead of a fault of `run` missing pages at `page`. */
   grant(page: number, run: number): number {
-    return Math.max(0, Math.min(this.detector.next(page, run), this.room(), this.limit - page - run));
+    return Math.max(0, Math.min(this.window(page, run), this.room(), this.limit - page - run));
   }
 
   /** A fault at `page` read ahead up to `next`: touching `trigger` starts the following windows. */
@@ -109,7 +123,7 @@ export class ReadAheadWindows {
     while (this.triggers.length < WINDOWS_AHEAD && this.host.readsUnderWay < READS_AHEAD) {
       const at = this.next;
       if (!this.host.isMissing(at)) break;
-      const want = Math.min(this.host.faultCap(), 1 + this.detector.next(at, 1), this.room(), this.limit - at);
+      const want = Math.min(this.host.faultCap(), 1 + this.window(at, 1), this.room(), this.limit - at);
       if (want <= 1) break;
       const count = this.host.prefetch(at, want);
       if (count === 0) break;
