@@ -13,7 +13,10 @@
  * that reads into frames may sit below (see loads.ts, readsIntoFrames).
  */
 import type { AsyncPageSource } from '../types.js';
+import type { ReadOptions } from './http/body.js';
 import { followAll, SignalFanout, TickBatch } from './signals.js';
+
+type Landed = (bytes: number) => void;
 
 export interface PlanOptions {
   /** Largest gap between two reads that one source read spans (0: only adjacent reads merge). */
@@ -27,11 +30,29 @@ interface Wanted {
   into: Uint8Array;
   position: number;
   signal: AbortSignal | undefined;
+  /** Told how many bytes of `into` hold their final bytes, as they land (see ReadOptions). */
+  landed: Landed | undefined;
   resolve(count: number): void;
   reject(error: unknown): void;
 }
 
 type Counted = AsyncPageSource & { readonly requests?: unknown; readonly bytesRead?: unknown; readonly cacheHits?: unknown };
+
+/**
+ * One view over the buffers of `group` (sorted by position, spanning [start, end)) when they
+ * lie back to back in one ArrayBuffer as their positions do, no gap and no overlap; else undefined.
+ */
+function spanOf(group: Wanted[], start: number, end: number): Uint8Array | undefined {
+  const first = group[0].into;
+  let next = first.byteOffset;
+  let position = start;
+  for (const { into, position: at } of group) {
+    if (into.buffer !== first.buffer || at !== position || into.byteOffset !== next) return undefined;
+    position += into.length;
+    next += into.length;
+  }
+  return position === end ? new Uint8Array(first.buffer, first.byteOffset, end - start) : undefined;
+}
 
 /** `inner` with its reads planned; counters of `inner` show through (or are counted here). */
 export class PlannedSource implements AsyncPageSource {
@@ -65,8 +86,8 @@ export class PlannedSource implements AsyncPageSource {
     return typeof this.inner.bytesRead === 'number' ? this.inner.bytesRead : this.bytes;
   }
 
-  read(into: Uint8Array, position: number, options?: { signal?: AbortSignal }): Promise<number> {
-    return new Promise((resolve, reject) => this.batch.add({ into, position, signal: options?.signal, resolve, reject }));
+  read(into: Uint8Array, position: number, options?: ReadOptions): Promise<number> {
+    return new Promise((resolve, reject) => this.batch.add({ into, position, signal: options?.signal, landed: options?.landed, resolve, reject }));
   }
 
   async close(): Promise<void> {
@@ -98,21 +119,27 @@ export class PlannedSource implements AsyncPageSource {
   private issue(group: Wanted[], start: number, end: number): void {
     if (group.length === 1) {
       const [only] = group;
-      this.readSplit(only.into, only.position, only.signal).then(only.resolve, only.reject);
+      this.readSplit(only.into, only.position, only.signal, only.landed).then(only.resolve, only.reject);
       return;
     }
-    const buffer = new Uint8Array(end - start);
-    this.counted(buffer, start, followAll(group.map((w) => w.signal))).then(
+    // Adjacent windows a read-ahead starts together usually sit in adjacent frames: then the
+    // source reads into them in place, without a span buffer to allocate and copy out of.
+    const inPlace = spanOf(group, start, end);
+    const buffer = inPlace ?? new Uint8Array(end - start);
+    const landed = inPlace && group.some((w) => w.landed) ? (bytes: number) => {
+      for (const w of group) if (w.landed && bytes > w.position - start) w.landed(Math.min(w.into.length, bytes - (w.position - start)));
+    } : undefined;
+    this.counted(buffer, start, followAll(group.map((w) => w.signal)), landed).then(
       (count) => {
         for (const wanted of group) {
           const skip = wanted.position - start;
           const got = Math.max(0, Math.min(wanted.into.length, count - skip));
           if (got === 0) {
             // the source sent less than the span: this read asks again on its own (0 is its end)
-            this.readSplit(wanted.into, wanted.position, wanted.signal).then(wanted.resolve, wanted.reject);
+            this.readSplit(wanted.into, wanted.position, wanted.signal, wanted.landed).then(wanted.resolve, wanted.reject);
             continue;
           }
-          wanted.into.set(buffer.subarray(skip, skip + got));
+          if (inPlace === undefined) wanted.into.set(buffer.subarray(skip, skip + got));
           wanted.resolve(got);
         }
       },
@@ -124,15 +151,16 @@ export class PlannedSource implements AsyncPageSource {
    * One read, in pieces of at most maxRequestBytes read at once: returns the bytes
    * read contiguously from `position` (a short piece ends the count; the caller asks again).
    */
-  private async readSplit(into: Uint8Array, position: number, signal: AbortSignal | undefined): Promise<number> {
+  private async readSplit(into: Uint8Array, position: number, signal: AbortSignal | undefined, landed?: Landed): Promise<number> {
     const max = this.options.maxRequestBytes;
-    if (into.length <= max) return await this.counted(into, position, signal);
+    if (into.length <= max) return await this.counted(into, position, signal, landed);
     // One piece failing fails the read; the others are stopped and waited for before it
     // reports, so none writes into `into` (a pager's frames) after the read has settled.
     const stop = new AbortController();
     const { signal: pieceSignal, unlink } = new SignalFanout(stop.signal).child(signal);
     const pieces: Promise<number>[] = [];
-    for (let at = 0; at < into.length; at += max) pieces.push(this.counted(into.subarray(at, at + max), position + at, pieceSignal));
+    // only the first piece's bytes are a prefix of `into`: the others are not told of
+    for (let at = 0; at < into.length; at += max) pieces.push(this.counted(into.subarray(at, at + max), position + at, pieceSignal, at === 0 ? landed : undefined));
     let counts: number[];
     try {
       counts = await Promise.all(pieces);
@@ -151,9 +179,10 @@ export class PlannedSource implements AsyncPageSource {
     return total;
   }
 
-  private async counted(into: Uint8Array, position: number, signal: AbortSignal | undefined): Promise<number> {
+  private async counted(into: Uint8Array, position: number, signal: AbortSignal | undefined, landed?: Landed): Promise<number> {
     this.calls++;
-    const count = await this.inner.read(into, position, signal === undefined ? undefined : { signal });
+    const options = signal === undefined && landed === undefined ? undefined : landed === undefined ? { signal } : { signal, landed };
+    const count = await this.inner.read(into, position, options);
     if (count > 0) this.bytes += count;
     return count;
   }

@@ -89,6 +89,28 @@ describe('openHttpSource() retries', () => {
     expect(into.subarray(20_000).every((b) => b === 0xee)).toBe(true);
   });
 
+  it('tells a reader of the bytes as they land, in order, across a reset (landed)', async () => {
+    const source = await open({ mode: 'reset', times: 1 });
+    const into = new Uint8Array(80_000);
+    const heard: number[] = [];
+    expect(await source.read(into, 3 * MiB, { landed: (bytes) => heard.push(bytes) })).toBe(80_000);
+    expect(same(into, data.subarray(3 * MiB, 3 * MiB + 80_000))).toBe(true);
+    expect(heard.at(-1)).toBe(80_000);
+    heard.forEach((bytes, i) => expect(bytes).toBeGreaterThan(i === 0 ? 0 : heard[i - 1]!));
+    // the reset came mid-body: the retry asked only for the bytes after those that landed
+    expect(ranges().slice(1)).toEqual([`bytes=${3 * MiB}-${3 * MiB + 79_999}`, `bytes=${3 * MiB + 40_000}-${3 * MiB + 79_999}`]);
+  });
+
+  it('with landed, reads a body longer than its Content-Range right, and never past the range', async () => {
+    const source = await open({ mode: 'long', times: 1 });
+    const into = new Uint8Array(30_000).fill(0xee);
+    const heard: number[] = [];
+    expect(await source.read(into.subarray(0, 20_000), 40_000, { landed: (bytes) => heard.push(bytes) })).toBe(20_000);
+    expect(same(into.subarray(0, 20_000), data.subarray(40_000, 60_000))).toBe(true);
+    expect(into.subarray(20_000).every((b) => b === 0xee)).toBe(true);
+    expect(heard.at(-1)).toBe(20_000);
+  });
+
   it('abandons a 200 answer to a range request at once, retries, then fails with status 200', async () => {
     const source = await open({ mode: 'full200' }, { retries: 1 });
     await expect(readAt(source, MiB, 1000)).rejects.toMatchObject({ code: 'ERR_MMAP_SOURCE_FAILED', status: 200 });

@@ -29,6 +29,7 @@ import type { PagerOptions } from './pager-options.js';
 import { MAX_READ_AHEAD_BYTES, ReadAheadWindows, type ReadAheadHost } from './read-ahead-windows.js';
 import { ignore } from './source-io.js';
 import { WriteBackQueue } from './write-back.js';
+import { ChunkRead, runLease } from './lease-run.js';
 
 /** One asynchronous map's pager; see the file's comment. */
 export class AsyncPager extends PagerCore implements ReadAheadHost {
@@ -36,6 +37,8 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
   private mayFault = false;
   /** What the last step that stopped must wait for: a read under way, or any read settling (for a frame). */
   private pending: Load | Promise<void> | undefined;
+  /** The page the last step that stopped needs of `pending` (a read): its wait ends once that page landed. */
+  private pendingPage = 0;
   private readonly loads: Loads;
   private readonly windows: ReadAheadWindows;
   private readonly writeBacks: WriteBackQueue;
@@ -77,17 +80,13 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
    * calls wait for it); a read that other calls' aborts cancelled is waited
    * out and the step tried again.
    */
-  async drive(step: () => boolean, check: () => void, signal?: AbortSignal): Promise<void> {
+  async drive(step: () => boolean, check: () => void, signal?: AbortSignal, stepped = false): Promise<void> {
     for (;;) {
-      check();
-      this.mayFault = true;
-      let complete: boolean;
-      try {
-        complete = step();
-      } finally {
-        this.mayFault = false;
+      if (!stepped) {
+        check();
+        if (this.runStep(step)) return;
       }
-      if (complete) return;
+      stepped = false;
       const pending = this.pending;
       if (pending === undefined) throw new Error('a step stopped without a fault to wait for');
       this.pending = undefined;
@@ -96,10 +95,20 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
         continue;
       }
       try {
-        await this.loads.wait(pending, signal);
+        await this.loads.wait(pending, signal, this.pendingPage);
       } catch (error) {
         if (!pending.cancelled || signal?.aborted) throw error;
       }
+    }
+  }
+
+  /** One step of a call, allowed to fault: true once the call is complete, else `pending` is what to wait for. */
+  runStep(step: () => boolean): boolean {
+    this.mayFault = true;
+    try {
+      return step();
+    } finally {
+      this.mayFault = false;
     }
   }
 
@@ -112,9 +121,10 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
 
   protected miss(status: number, page: number, pages: number, access: AccessCode, offset: number, end: number): number {
     if (!this.mayFault) throw notLoaded(offset, end - offset);
+    this.pendingPage = page;
     if (status === STATUS.LOADING) {
       this.pending = this.loads.loadOf(page);
-      if (this.windows.isTrigger(page)) this.windows.readAheadNow(); // the window it waits for is under way: start the next one
+      if (this.windows.isTrigger(page)) this.windows.reached(page); // the window it waits for is under way: start the next ones
       return 0;
     }
     const { maxCount, skipRead } = this.planFault(page, pages, access, offset, end);
@@ -139,11 +149,11 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
   }
 
   override locate(offset: number, want: number, access: AccessCode): number {
-    const at = super.locate(offset, want, access);
-    if (at >= 0 && this.mayFault) {
-      this.windows.touched(Math.floor(offset / this.pageSize), Math.floor((offset + this.runBytes - 1) / this.pageSize));
-    }
-    return at;
+    // Read-ahead first: the frames it takes may evict pages or write dirty runs back, and must
+    // not be the ones this locate() hands out (a write would land in a frame being read into,
+    // or after its page's write-back copied it, and be lost).
+    if (this.mayFault) this.windows.touched(Math.floor(offset / this.pageSize), Math.floor((offset + want - 1) / this.pageSize));
+    return super.locate(offset, want, access);
   }
 
   // ─── what the read-ahead windows need (ReadAheadHost) ───
@@ -292,18 +302,22 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
     return stats;
   }
 
-  protected async leaseCopy(offset: number, target: Uint8Array): Promise<number> {
+  /** A stream's chunk into `target` (see lease-run.ts); read-ahead stops at `end`. */
+  protected leaseCopy(offset: number, target: Uint8Array, end = Infinity): number | Promise<number> {
     let done = 0;
-    await this.gate.enter();
-    try {
-      await this.drive(() => (done = copyOut(this, offset, target, done)) === target.length, () => {
-        if (this.released) throw closed();
-      });
-    } finally {
-      this.gate.leave();
-    }
-    return target.length;
+    const step = () => (done = copyOut(this, offset, target, done)) === target.length;
+    return runLease(this, this.windows.streaming(end, step), this.leaseCheck, () => target.length);
   }
+
+  /** A stream's chunk as a new array (see lease-run.ts); read-ahead stops at `end`. */
+  protected override leaseRead(offset: number, count: number, end = Infinity): Uint8Array | Promise<Uint8Array> {
+    const read = new ChunkRead(this, offset, count);
+    return runLease(this, this.windows.streaming(end, read.step), this.leaseCheck, read.result);
+  }
+
+  private readonly leaseCheck = (): void => {
+    if (this.released) throw closed();
+  };
 
   /**
    * Drops one reference; the last one gives the instances back at once (reads

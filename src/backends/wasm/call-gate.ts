@@ -14,6 +14,13 @@ export class CallGate {
     this.active++;
   }
 
+  /** Admits a call at once if no call runs alone (true; pair with leave()), else admits nothing (false). */
+  tryEnter(): boolean {
+    if (this.exclusive) return false;
+    this.active++;
+    return true;
+  }
+
   leave(): void {
     if (--this.active === 0) this.drained?.();
   }

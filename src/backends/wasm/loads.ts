@@ -5,6 +5,10 @@
  *
  * - A call that meets a loading page waits for the read already under way
  *   (loadOf()), so concurrent calls that need one page share one fetch.
+ * - A read into the frames that hears of bytes as they land (ReadOptions.landed)
+ *   makes its leading whole pages usable at once, and wakes the calls waiting for
+ *   them: a sequential scan then follows the body instead of waiting for the
+ *   whole window. Those pages are done with: no retry writes them again.
  * - Bytes arrive in their own buffer and are copied into the frames once the
  *   read completes, and only if the pager is still alive: a read that outlives
  *   close() never writes into memory that another map may use by then. A
@@ -39,6 +43,10 @@ export interface Load {
   /** False for read-ahead: no call's abort cancels it. */
   readonly cancellable: boolean;
   cancelled: boolean;
+  /** Pages from `page` on already usable (landed before the read completed). */
+  completed: number;
+  /** Calls waiting for a page that has not landed yet. */
+  wake: { page: number; resolve: () => void }[];
 }
 
 /** What reads need of their pager. */
@@ -80,6 +88,8 @@ export class Loads {
     const at = memory.frameBase + frame * pageSize;
     const buffer = readsIntoFrames ? memory.heap.subarray(at, at + readable) : this.buffer(readable);
     const newer = this.host.writeBacks.newestOf(page, count);
+    const load: Load = { page, count, done: Promise.resolve(), controller: new AbortController(), waiters: 0, cancellable, cancelled: false,
+      completed: 0, wake: [] };
     const land = (): void => {
       if (this.host.isReleased()) return;
       const heap = memory.heap;
@@ -89,19 +99,35 @@ export class Loads {
       }
       heap.fill(0, at + buffer.length, at + count * pageSize);
       for (const [i, queued] of newer) heap.set(queued, at + i * pageSize);
-      this.host.complete(frame, count);
+      if (load.completed < count) this.host.complete(frame + load.completed, count - load.completed);
     };
     const fail = (): void => {
-      if (!this.host.isReleased()) memory.meta.abandon(frame, count);
+      if (!this.host.isReleased() && load.completed < count) memory.meta.abandon(frame + load.completed, count - load.completed);
     };
-    const controller = new AbortController();
-    return this.track({ page, count, done: Promise.resolve(), controller, waiters: 0, cancellable, cancelled: false },
-      this.read(buffer, position, controller.signal), land, fail);
+    // Early pages only where the bytes land in the frames as they are (no queued write-back goes over them).
+    const landed = readsIntoFrames && newer.length === 0 ? (bytes: number) => this.landed(load, frame, Math.floor(bytes / pageSize)) : undefined;
+    return this.track(load, this.read(buffer, position, load.controller.signal, landed), land, fail);
   }
 
-  /** The read under way for `page`. */
+  /** The first `pages` pages of `load` (its frames from `frame` on) hold their bytes: they become usable now. */
+  private landed(load: Load, frame: number, pages: number): void {
+    if (pages > load.count) pages = load.count;
+    if (pages <= load.completed || this.host.isReleased() || !this.underWay.has(load)) return;
+    this.host.complete(frame + load.completed, pages - load.completed);
+    load.completed = pages;
+    const ready = load.page + pages;
+    if (load.wake.length === 0) return;
+    const still = [];
+    for (const waiting of load.wake) {
+      if (waiting.page < ready) waiting.resolve();
+      else still.push(waiting);
+    }
+    load.wake = still;
+  }
+
+  /** The read under way for `page` (not one whose bytes for it landed already: the page may have been evicted since). */
   loadOf(page: number): Load {
-    for (const load of this.underWay) if (page >= load.page && page < load.page + load.count) return load;
+    for (const load of this.underWay) if (page >= load.page + load.completed && page < load.page + load.count) return load;
     throw new Error(`page ${page} is loading, but no read of it is under way`);
   }
 
@@ -110,10 +136,11 @@ export class Loads {
    * AbortError as soon as the signal aborts, and cancels the read once every call
    * that waited for it has aborted (a call without a signal never does).
    */
-  wait(load: Load, signal: AbortSignal | undefined): Promise<void> {
+  wait(load: Load, signal: AbortSignal | undefined, page = load.page + load.count - 1): Promise<void> {
     if (signal?.aborted) return Promise.reject(aborted(signal.reason));
     load.waiters++;
-    if (signal === undefined) return load.done.finally(() => void load.waiters--);
+    const ready = this.until(load, page);
+    if (signal === undefined) return ready.finally(() => void load.waiters--);
     return new Promise<void>((resolve, reject) => {
       let waiting = true;
       const stop = () => {
@@ -129,9 +156,19 @@ export class Loads {
         }
         reject(aborted(signal.reason));
       });
-      load.done.then(resolve, reject).finally(() => {
+      ready.then(resolve, reject).finally(() => {
         if (waiting) stop();
       });
+    });
+  }
+
+  /** Settles once `page` of `load` is usable, or `load` has settled (rejecting if it failed). */
+  private until(load: Load, page: number): Promise<void> {
+    if (page < load.page + load.completed) return Promise.resolve();
+    if (page >= load.page + load.count - 1) return load.done;
+    return new Promise<void>((resolve, reject) => {
+      load.wake.push({ page, resolve });
+      load.done.then(resolve, reject);
     });
   }
 
@@ -168,9 +205,13 @@ export class Loads {
    * asked per read, but `into` holds only bytes the source had when mapped.
    * @throws {MmapError} ERR_MMAP_TRUNCATED when the source ends before `into` is full
    */
-  private async read(into: Uint8Array, position: number, signal: AbortSignal): Promise<void> {
+  private async read(into: Uint8Array, position: number, signal: AbortSignal, landed?: (bytes: number) => void): Promise<void> {
     const fill = new SourceFill(into, position, Infinity, this.host.counters);
-    while (fill.pending) fill.got(await this.host.source.read(fill.target, fill.position, { signal }));
+    while (fill.pending) {
+      const from = fill.position - position;
+      const options = landed === undefined ? { signal } : { signal, landed: (bytes: number) => landed(from + bytes) };
+      fill.got(await this.host.source.read(fill.target, fill.position, options));
+    }
     fill.finish();
     if (fill.short) throw this.host.noticeTruncation();
   }

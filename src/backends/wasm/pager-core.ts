@@ -303,11 +303,16 @@ export abstract class PagerCore {
     this.refs++;
     let released = false;
     return {
-      copyOut: (offset, target) => {
+      copyOut: (offset, target, end) => {
         if (released) throw closed();
         const count = Math.max(0, Math.min(target.length, this.length - offset));
         if (count === 0) return 0;
-        return this.leaseCopy(offset, count === target.length ? target : target.subarray(0, count));
+        return this.leaseCopy(offset, count === target.length ? target : target.subarray(0, count), end);
+      },
+      readOut: (offset, length, end) => {
+        if (released) throw closed();
+        const count = Math.max(0, Math.min(length, this.length - offset));
+        return count === 0 ? new Uint8Array(0) : this.leaseRead(offset, count, end);
       },
       release: () => {
         if (released) return;
@@ -317,8 +322,15 @@ export abstract class PagerCore {
     };
   }
 
-  /** Copies [offset, offset + target.length), inside the map, for a lease; returns target.length. */
-  protected abstract leaseCopy(offset: number, target: Uint8Array): number | Promise<number>;
+  /** Copies [offset, offset + target.length), inside the map, for a lease reading up to `end`; returns target.length. */
+  protected abstract leaseCopy(offset: number, target: Uint8Array, end?: number): number | Promise<number>;
+
+  /** The `count` bytes at `offset`, inside the map, as a new array, for a lease reading up to `end`. */
+  protected leaseRead(offset: number, count: number, end?: number): Uint8Array | Promise<Uint8Array> {
+    const target = new Uint8Array(count);
+    const copied = this.leaseCopy(offset, target, end);
+    return typeof copied === 'number' ? target : copied.then(() => target);
+  }
 
   /** Drops one reference (the map's or a lease's); the last one closes the source. */
   abstract unref(): void;

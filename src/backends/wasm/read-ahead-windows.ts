@@ -1,10 +1,11 @@
 /**
  * Asynchronous read-ahead for the asynchronous pager, as Linux's PG_readahead:
  * the first touch of the trigger page of a window read ahead, loaded or still
- * loading, starts the read of the next window without waiting for it. A window
- * read ahead is the trigger of the next, so a sequential reader keeps about two
- * windows under way and finds its pages loading or loaded instead of faulting
- * on each window. How large a window may be is the sequential-stream
+ * loading, starts the read of another window without waiting for it. Each
+ * window read ahead is a trigger, so a sequential reader keeps a window under
+ * way ahead of the one it copies: it finds its pages loading or loaded instead
+ * of faulting on each window, and (pages being usable as they land, see
+ * loads.ts) the source always has a read to answer. How large a window may be is the sequential-stream
  * detector's answer (read-ahead.ts), bounded by the frames free for it.
  */
 import { MiB } from '../../args.js';
@@ -18,6 +19,12 @@ import { maxReadAheadPages, ReadAhead, type ReadAheadAdvice } from './read-ahead
 export const MAX_READ_AHEAD_BYTES = 16 * MiB;
 /** Reads a sequential scan keeps under way at most. */
 const READS_AHEAD = 3;
+/**
+ * Windows read ahead that the reader has not reached yet, at most. One is enough to keep
+ * the source busy (measured: two scanned no faster), and a reader that stops (a
+ * readInto() scan, which cannot say where it ends) leaves less read ahead for nothing.
+ */
+const WINDOWS_AHEAD = 1;
 
 /** What the windows need of their pager. */
 export interface ReadAheadHost {
@@ -39,55 +46,90 @@ export interface ReadAheadHost {
 
 /** The trigger bookkeeping of one pager's read-ahead windows; see the file's comment. */
 export class ReadAheadWindows {
-  /** The page whose first touch starts the next window (−1: none), and that window's first page. */
-  private trigger = -1;
+  /** First pages of the windows read ahead that no call has reached yet, ascending: each is a trigger. */
+  private triggers: number[] = [];
+  /** The first page after the last window read ahead. */
   private next = 0;
   private readonly detector: ReadAhead;
+  /** The page the reader stops before (a stream's end), while its call runs: nothing is read ahead from there on. */
+  limit = Infinity;
+  /** Whether the call running is a stream's read (see streaming()). */
+  private stream = false;
 
   constructor(
     private readonly host: ReadAheadHost,
-    pageSize: number,
+    private readonly pageSize: number,
     maxResident: number,
     pageCount: number,
   ) {
     this.detector = new ReadAhead({ maxPages: maxReadAheadPages(pageSize, maxResident, MAX_READ_AHEAD_BYTES), pageCount });
   }
 
-  /** Pages to read ahead of a fault of `run` missing pages at `page`. */
-  grant(page: number, run: number): number {
-    return Math.min(this.detector.next(page, run), this.room());
+  /**
+   * `step` of a stream's read that ends at byte `end`: while it runs, `limit` is there, and
+   * every window is the largest (unless advised 'random'): a stream reads on to its end, so
+   * its first windows need not grow from one page, a request round trip each.
+   */
+  streaming(end: number, step: () => boolean): () => boolean {
+    const limit = Math.ceil(end / this.pageSize);
+    return () => {
+      this.limit = limit;
+      this.stream = true;
+      try {
+        return step();
+      } finally {
+        this.limit = Infinity;
+        this.stream = false;
+      }
+    };
   }
 
-  /** A fault at `page` read ahead up to `next`: touching `trigger` starts the following window. */
+  /** The detector's window for a fault of `run` pages at `page`, the largest for a stream's read. */
+  private window(page: number, run: number): number {
+    const granted = this.detector.next(page, run);
+    return this.stream && this.detector.advice !== 'random' ? Math.max(granted, this.detector.maxPages) : granted;
+  }
+
+  /** Pages to read ahead of a fault of `run` missing pages at `page`. */
+  grant(page: number, run: number): number {
+    return Math.max(0, Math.min(this.window(page, run), this.room(), this.limit - page - run));
+  }
+
+  /** A fault at `page` read ahead up to `next`: touching `trigger` starts the following windows. */
   setTrigger(trigger: number, next: number): void {
-    this.trigger = trigger;
+    this.triggers = [trigger];
     this.next = next;
   }
 
   isTrigger(page: number): boolean {
-    return page === this.trigger;
+    return this.triggers.includes(page);
   }
 
-  /** A call reached pages [first, last]: if the trigger is among them, the next windows start. */
+  /** A call reached pages [first, last]: if a trigger is among them, more windows start. */
   touched(first: number, last: number): void {
-    if (this.trigger >= first && this.trigger <= last) this.readAheadNow();
+    const triggers = this.triggers;
+    for (let i = 0; i < triggers.length && triggers[i] <= last; i++) {
+      if (triggers[i] >= first) return this.reached(last);
+    }
   }
 
-  /** Starts up to two windows, while fewer than READS_AHEAD reads are under way; the first becomes the trigger. */
-  readAheadNow(): void {
-    this.trigger = -1;
-    let first = -1;
-    for (let windows = 0; windows < 2 && this.host.readsUnderWay < READS_AHEAD; windows++) {
-      const page = this.next;
-      if (!this.host.isMissing(page)) break;
-      const want = Math.min(this.host.faultCap(), 1 + this.detector.next(page, 1), this.room());
+  /**
+   * A call reached `page`, a trigger: the triggers up to it are spent, and windows start until
+   * WINDOWS_AHEAD of them wait ahead of the reader (while fewer than READS_AHEAD reads are under
+   * way): the reader copies what landed of one window while the source sends the next.
+   */
+  reached(page: number): void {
+    this.triggers = this.triggers.filter((trigger) => trigger > page);
+    while (this.triggers.length < WINDOWS_AHEAD && this.host.readsUnderWay < READS_AHEAD) {
+      const at = this.next;
+      if (!this.host.isMissing(at)) break;
+      const want = Math.min(this.host.faultCap(), 1 + this.window(at, 1), this.room(), this.limit - at);
       if (want <= 1) break;
-      const count = this.host.prefetch(page, want);
+      const count = this.host.prefetch(at, want);
       if (count === 0) break;
-      if (first < 0) first = page;
-      this.next = page + count;
+      this.triggers.push(at);
+      this.next = at + count;
     }
-    if (first >= 0) this.trigger = first;
   }
 
   /** The detector's pattern, from advise(). */

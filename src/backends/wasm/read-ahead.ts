@@ -64,6 +64,11 @@ export class ReadAhead {
     this.#pageCount = checkCount('pageCount', options.pageCount ?? Number.MAX_SAFE_INTEGER, 0);
   }
 
+  /** The pattern advise() set last. */
+  get advice(): ReadAheadAdvice {
+    return this.#advice;
+  }
+
   /** Pages in the map; set it after a resize. */
   get pageCount(): number {
     return this.#pageCount;

@@ -17,10 +17,11 @@ import { checkOtherOrigin, checkProbe, checkRange, preconditionHeaders, type Val
 import { sendFollowing, type Reached } from './redirects.js';
 import { noStore, resolveTarget, type HttpTarget } from './target.js';
 import { readLength } from '../read-range.js';
+import { copyBody, type Progress, type ReadOptions } from './body.js';
 import { onAbort, SignalFanout } from '../signals.js';
 import { Attempt, Limiter, MAX_RETRY_AFTER_MS, retrying, type Failure, type Outcome, type RetryPolicy } from './retry.js';
 
-export type { HttpTarget };
+export type { HttpTarget, ReadOptions };
 
 /** Bytes the opening probe asks for; the map passes its page size, so the probe brings page 0. */
 export const DEFAULT_PROBE_LENGTH = 64 * 1024;
@@ -69,9 +70,10 @@ export interface HttpSource extends AsyncPageSource {
   /** Body bytes received, the probe's included. */
   readonly bytesRead: number;
   readonly closed: boolean;
-  read(into: Uint8Array, position: number, options?: { signal?: AbortSignal }): Promise<number>;
+  read(into: Uint8Array, position: number, options?: ReadOptions): Promise<number>;
   close(): Promise<void>;
 }
+
 
 /**
  * Opens `target` with one probe (`Range: bytes=0-{probeLength-1}`) that learns the size
@@ -83,36 +85,6 @@ export async function openHttpSource(target: HttpTarget, options: HttpSourceOpti
   const source = new RangeSource(target, options);
   await source.open();
   return source;
-}
-
-/**
- * Copies a body into `target` as chunks arrive (one copy); true if the body was longer
- * than `target` (with `fillFirst`, `target` is filled first). Nothing is copied once `signal` aborted: a chunk that arrived just
- * before never lands in a buffer its reader gave up (it may be a frame by then).
- */
-async function copyBody(body: ReadableStream<Uint8Array> | null, target: Uint8Array, progress: { copied: number }, signal: AbortSignal,
-  fillFirst = false): Promise<boolean> {
-  if (body === null) return false;
-  const reader = body.getReader();
-  // Stopping early cancels the body too: a caller's fetch may not stop it on abort.
-  const stop = () => void reader.cancel().catch(() => undefined);
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (signal.aborted) {
-      stop();
-      throw signal.reason;
-    }
-    if (done) return false;
-    const room = target.length - progress.copied;
-    if (value.length > room) {
-      if (fillFirst) target.set(value.subarray(0, room), progress.copied);
-      if (fillFirst) progress.copied += room;
-      stop();
-      return true;
-    }
-    target.set(value, progress.copied);
-    progress.copied += value.length;
-  }
 }
 
 class RangeSource implements HttpSource {
@@ -195,9 +167,9 @@ class RangeSource implements HttpSource {
 
   /**
    * Reads `into.length` bytes from `position`, clipped at `size`; returns the count.
-   * `options.signal` cancels this read alone (an AbortError).
+   * `options.signal` cancels this read alone (an AbortError); `options.landed` hears of bytes as they land.
    */
-  async read(into: Uint8Array, position: number, options?: { signal?: AbortSignal }): Promise<number> {
+  async read(into: Uint8Array, position: number, options?: ReadOptions): Promise<number> {
     if (this.#lifetime.signal.aborted) throw this.#stopError();
     const own = options?.signal;
     if (own?.aborted) throw aborted(own.reason);
@@ -215,7 +187,9 @@ class RangeSource implements HttpSource {
           throw sourceFailed(`GET ${this.url}: ${MAX_REQUESTS_PER_READ} requests brought ${copied} of the ${target.length} bytes asked for at ${position + fromHead}`,
             { url: this.url });
         }
-        const outcome = await this.#rangeAttempt(target.subarray(copied), position + fromHead + copied, signal);
+        const base = fromHead + copied;
+        const landed = options?.landed && ((bytes: number) => options.landed!(base + bytes));
+        const outcome = await this.#rangeAttempt(target.subarray(copied), position + fromHead + copied, signal, landed);
         copied += outcome.copied;
         return outcome;
       }, () => copied === target.length, signal);
@@ -279,9 +253,10 @@ class RangeSource implements HttpSource {
    * retryable failure or the bytes expected); the body is then copied into `target`.
    */
   async #exchange(range: string, preconditions: boolean, target: (expected: number) => Uint8Array,
-    check: (response: Response, url: string) => Failure | number, signal = this.#lifetime.signal, keep = Infinity): Promise<Outcome> {
+    check: (response: Response, url: string) => Failure | number, signal = this.#lifetime.signal, keep = Infinity,
+    landed?: (copied: number) => void): Promise<Outcome> {
     const attempt = new Attempt(signal, this.#timeout);
-    const progress = { copied: 0 };
+    const progress: Progress = { copied: 0, landed };
     let response: Response | undefined;
     let complete = false;
     try {
@@ -298,7 +273,10 @@ class RangeSource implements HttpSource {
         complete = false; // the body is cancelled in `finally`
         return { copied: checked };
       }
-      if (overflow) return { copied: 0, failure: { message: 'the body is longer than its Content-Range', status: response.status } };
+      // Bytes a reader was told of stay (all of them: done, the excess dropped; else the retry asks for the
+      // rest); without a reader told, the attempt counts for nothing.
+      if (overflow && landed && progress.copied === checked) return { copied: checked };
+      if (overflow) return { copied: landed ? progress.copied : 0, failure: { message: 'the body is longer than its Content-Range', status: response.status } };
       if (progress.copied < checked) {
         return { copied: progress.copied, failure: { message: `short body: ${progress.copied} of ${checked} bytes`, status: response.status } };
       }
@@ -331,13 +309,13 @@ class RangeSource implements HttpSource {
   }
 
   /** One range request for `target` at `position`, checked against what open learnt. */
-  #rangeAttempt(target: Uint8Array, position: number, signal: AbortSignal): Promise<Outcome> {
+  #rangeAttempt(target: Uint8Array, position: number, signal: AbortSignal, landed?: (copied: number) => void): Promise<Outcome> {
     const asked = { url: this.url, size: this.size, validators: this.validators, first: position, last: position + target.length - 1 };
     const into = (expected: number) => target.subarray(0, expected);
     return this.#exchange(`bytes=${position}-${asked.last}`, true, into, (response, url) => {
       const verdict = checkRange(response, asked);
       if (typeof verdict === 'number' && new URL(url).origin !== this.#origin) checkOtherOrigin(response, asked, url);
       return verdict;
-    }, signal);
+    }, signal, Infinity, landed);
   }
 }
