@@ -104,13 +104,19 @@ int64_t mm_rfind(const uint8_t *haystack, size_t length, const uint8_t *needle, 
 size_t mm_copy_lines(uint8_t *dst, const uint8_t *src, size_t n, int32_t *ends, size_t slots) {
   size_t count = 0, i = 0;
 #if defined(__SSE2__)
+  /* 64 bytes a step, one branch on their 64 newline bits: lines of ~100 bytes leave most
+   * steps without a newline. 16 bytes a step took 8.1 ms for 64 MiB of such lines, this
+   * 5.7 ms (an AVX2 version, which would need a run-time CPU check, 5.4 ms). */
   const __m128i newline = _mm_set1_epi8('\n');
-  for (; i + 16 <= n; i += 16) {
-    /* SAFETY: i + 16 <= n, so both 16-byte accesses stay inside src[0, n) and dst[0, n). */
-    __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
-    _mm_storeu_si128((__m128i *)(void *)(dst + i), block);
-    unsigned hits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline));
-    for (; hits != 0 && count < slots; hits &= hits - 1) ends[count++] = (int32_t)(i + (size_t)__builtin_ctz(hits));
+  for (; i + 64 <= n; i += 64) {
+    uint64_t hits = 0;
+    for (int part = 0; part < 4; part++) {
+      /* SAFETY: i + 64 <= n, so each 16-byte access at i + 16 * part stays inside src[0, n) and dst[0, n). */
+      __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(src + i + 16 * part));
+      _mm_storeu_si128((__m128i *)(void *)(dst + i + 16 * part), block);
+      hits |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline)) << (16 * part);
+    }
+    for (; hits != 0 && count < slots; hits &= hits - 1) ends[count++] = (int32_t)(i + (size_t)__builtin_ctzll(hits));
   }
 #endif
   for (; i < n; i++) {

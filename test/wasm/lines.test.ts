@@ -55,6 +55,8 @@ const cases: Array<[string, Uint8Array]> = [
   ['a run of newlines longer than the kernel lists at once', Buffer.from(`head\n${'\n'.repeat(70_000)}\r\ntail`, 'latin1')],
   ['one line of several pages without newline', Buffer.from('y'.repeat(5 * PAGE + 7), 'latin1')],
   ['a newline on each page boundary', Buffer.from(Array.from({ length: 40 }, () => `${'z'.repeat(PAGE - 1)}\n`).join(''), 'latin1')],
+  // the native scan takes 64 bytes a step (native-backend/src/search.c): newlines at every offset of a step, and 2–3 in one
+  ['lines of every length from 0 to 129, newlines at every offset of a 64-byte step', Buffer.from(Array.from({ length: 700 }, (_, i) => `${'a'.repeat(i % 130)}\n`).join(''), 'latin1')],
   ['the empty file', new Uint8Array(0)],
 ];
 
