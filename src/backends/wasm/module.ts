@@ -7,7 +7,7 @@
  * then carry no copy of the bytes.
  */
 import type { Availability } from '../../platforms/registry.js';
-import { backendUnavailable } from '../../errors.js';
+import { backendUnavailable, noMemory } from '../../errors.js';
 import { ABI_VERSION, type PagerInstanceExports, type PagerLayout } from './abi.js';
 
 /** The smallest module that uses SIMD: one function returning `v128.const 0`. */
@@ -87,7 +87,18 @@ function globalValue(exports: WebAssembly.Exports, name: string): number {
 
 /** A new instance of `compiled` (default: getModule()), after checking its ABI version. */
 export function instantiate(compiled: WebAssembly.Module = getModule()): PagerInstance {
-  const instance = new WebAssembly.Instance(compiled, {});
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(compiled, {});
+  } catch (error) {
+    // The engine could not reserve the instance's memory: every instance holds an address
+    // range, and maps closed while their streams or views live keep theirs until collected
+    // (a few thousand in one synchronous loop, on V8): the pager's ERR_MMAP_NO_MEMORY. By name,
+    // not instanceof: the RangeError may come from another realm (a test runner's).
+    const failure = error as Error | undefined;
+    if (failure?.name === 'RangeError') throw noMemory(`WebAssembly could not allocate a new pager instance's memory (${failure.message})`);
+    throw error;
+  }
   const exports = instance.exports;
   const version = globalValue(exports, 'ABI_VERSION');
   if (version !== ABI_VERSION) {
