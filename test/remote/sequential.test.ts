@@ -46,6 +46,18 @@ describe('remote sequential reads', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('an identity map read whole by a stream takes the resident fast path afterwards, pages that landed early included', async () => {
+    // Found in review: when every page of the last read landed early, nothing recomputed that all
+    // pages are resident, and locate()'s no-wasm-call case stayed off for the map's life.
+    await using map = await openMapAsync(urlFor(), { pageSize: 64 * KiB, maxResident: 16 * MiB });
+    for (const reader = map.stream().getReader(); !(await reader.read()).done; );
+    expect(map.residency().residentBytes).toBe(data.length);
+    const pager = (map as unknown as { pager: { identity: boolean; allResident: boolean } }).pager;
+    expect(pager.identity).toBe(true);
+    expect(pager.allResident).toBe(true);
+    expect(same(await map.read(5 * MiB, 8), slice(5 * MiB, 8))).toBe(true);
+  });
+
   it("a stream's read-ahead stops at the stream's end", async () => {
     await using map = await openMapAsync(urlFor(), { pageSize: 64 * KiB, maxResident: 8 * MiB });
     const length = 3 * MiB + 5;

@@ -65,6 +65,7 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
       readsIntoFrames,
       isReleased: () => this.released,
       complete: (frame, count) => this.completePages(frame, count, count * pageSize),
+      settled: () => this.updateAllResident(),
       noticeTruncation: () => this.noticeTruncation(),
     });
     this.windows = new ReadAheadWindows(this, this.pageSize, this.maxResident, Math.ceil(this.length / this.pageSize));
@@ -185,8 +186,8 @@ export class AsyncPager extends PagerCore implements ReadAheadHost {
   }
 
   /** Frames still loading are counted resident by the pager: every page is usable only once no read is under way. */
-  protected override completePages(frame: number, count: number, filled: number): void {
-    super.completePages(frame, count, filled);
+  protected override updateAllResident(): void {
+    super.updateAllResident();
     if (this.loads.size > 0) this.allResident = false;
   }
 

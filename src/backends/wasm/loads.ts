@@ -61,6 +61,8 @@ export interface LoadHost {
   isReleased(): boolean;
   /** Pages of `count` frames from `frame` on hold their bytes: make them usable. */
   complete(frame: number, count: number): void;
+  /** A read whose pages all became usable early (landed()) settled: one read fewer under way. */
+  settled(): void;
   /** The source ended before the bytes it had when mapped: marks the map truncated; returns the error. */
   noticeTruncation(): Error;
 }
@@ -100,6 +102,7 @@ export class Loads {
       heap.fill(0, at + buffer.length, at + count * pageSize);
       for (const [i, queued] of newer) heap.set(queued, at + i * pageSize);
       if (load.completed < count) this.host.complete(frame + load.completed, count - load.completed);
+      else this.host.settled();
     };
     const fail = (): void => {
       if (!this.host.isReleased() && load.completed < count) memory.meta.abandon(frame + load.completed, count - load.completed);

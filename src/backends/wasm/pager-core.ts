@@ -176,6 +176,11 @@ export abstract class PagerCore {
     if (filled < count * this.pageSize) this.memory.heap.fill(0, at + filled, at + count * this.pageSize);
     this.meta.complete(frame, count);
     this.counters.faults += count;
+    this.updateAllResident();
+  }
+
+  /** Whether every page is usable (identity mode only), for locate()'s first case. */
+  protected updateAllResident(): void {
     this.allResident = this.identity && this.meta.residentCount() === this.memory.frameCount;
   }
 
