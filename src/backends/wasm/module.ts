@@ -95,8 +95,11 @@ export function instantiate(compiled: WebAssembly.Module = getModule()): PagerIn
     // range, and maps closed while their streams or views live keep theirs until collected
     // (a few thousand in one synchronous loop, on V8): the pager's ERR_MMAP_NO_MEMORY. By name,
     // not instanceof: the RangeError may come from another realm (a test runner's).
+    // Other RangeErrors (a full call stack) pass on as they are.
     const failure = error as Error | undefined;
-    if (failure?.name === 'RangeError') throw noMemory(`WebAssembly could not allocate a new pager instance's memory (${failure.message})`);
+    if (failure?.name === 'RangeError' && /memory|allocat/i.test(failure.message)) {
+      throw noMemory(`WebAssembly could not allocate a new pager instance's memory (${failure.message})`);
+    }
     throw error;
   }
   const exports = instance.exports;
