@@ -10,7 +10,7 @@ import { openMap } from '../../src/entries/node.js';
 import { pattern } from '../conformance/harness.js';
 import { tempFiles } from '../helpers/temp-files.js';
 import { truncateFromAnotherProcess } from '../helpers/truncate.js';
-import { BACKENDS } from './backends.js';
+import { BACKENDS, codeOf } from './backends.js';
 
 const files = tempFiles('truncation-small-reads');
 afterAll(() => files.cleanup());
@@ -18,15 +18,6 @@ afterAll(() => files.cleanup());
 const FILE_SIZE = 64 * 1024;
 const NEW_SIZE = 16 * 1024;
 const CONTENT = pattern(FILE_SIZE, 11);
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    return String((error as { code?: unknown }).code ?? error);
-  }
-}
 
 const freshFile = (): string => files.file(`s-${Math.random().toString(36).slice(2)}.bin`, CONTENT);
 

@@ -12,7 +12,7 @@ import { loadAddon } from '../../src/backends/native/addon.js';
 import { pattern } from '../conformance/harness.js';
 import { tempFiles } from '../helpers/temp-files.js';
 import { truncateFromAnotherProcess } from '../helpers/truncate.js';
-import { BACKENDS } from './backends.js';
+import { BACKENDS, codeOf } from './backends.js';
 
 const files = tempFiles('truncation-views');
 afterAll(() => files.cleanup());
@@ -20,15 +20,6 @@ afterAll(() => files.cleanup());
 const FILE_SIZE = 256 * 1024;
 const NEW_SIZE = 64 * 1024;
 const CONTENT = pattern(FILE_SIZE, 5);
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    return String((error as { code?: unknown }).code ?? error);
-  }
-}
 
 function freshFile(): string {
   return files.file(`v-${Math.random().toString(36).slice(2)}.bin`, CONTENT);
