@@ -9,7 +9,8 @@
  * the regions are gone and maps open again.
  */
 import { readFileSync } from 'node:fs';
-import { ensureBuilt, expectClean, lastJson, runChild } from '../helpers/native-build.js';
+import { runAbandonLoop } from '../helpers/abandon-loop.js';
+import { ensureBuilt } from '../helpers/native-build.js';
 import { tempFiles } from '../helpers/temp-files.js';
 
 const files = tempFiles('budget');
@@ -24,42 +25,11 @@ const group = runs ? describe : describe.skip;
 const title = runs ? `the budget of mappings (vm.max_map_count ${maxMapCount})`
   : 'the budget of mappings — skipped: needs Linux with vm.max_map_count ≤ 1,000,000';
 
-const CHILD = `
-import { openMap } from DIST;
-import { readFileSync } from 'node:fs';
-const [path, kind] = process.argv.slice(2);
-const mappings = () => readFileSync('/proc/self/maps', 'utf8').split('\\n').length;
-const before = mappings();
-let opened = 0;
-let error;
-try {
-  for (; opened < 2_000_000; opened++) {
-    const map = openMap(path, { backend: 'native' });
-    if (kind === 'stream') map.stream();
-    else map.view();
-    map.close();
-  }
-} catch (e) {
-  error = { code: e.code, syscall: e.syscall, name: e.name };
-}
-const atStop = mappings();
-for (let i = 0; i < 5; i++) {
-  globalThis.gc();
-  await new Promise((resolve) => setImmediate(resolve));
-}
-const again = openMap(path, { backend: 'native' });
-const bytes = Array.from(again.read(0, 4));
-again.close();
-console.log(JSON.stringify({ opened, error, grew: atStop - before, after: mappings() - before, bytes }));
-`;
-
 group(title, () => {
-  for (const kind of ['stream', 'view']) {
+  for (const kind of ['stream', 'view'] as const) {
     it(`abandoned ${kind}s of closed maps in one synchronous loop: ENOMEM at half the limit, then maps open again`, () => {
       const path = files.file(`${kind}.bin`, Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]));
-      const result = runChild(CHILD, { args: [path, kind], nodeFlags: ['--expose-gc'], timeout: 120_000 });
-      expectClean(result);
-      const out = lastJson<{ opened: number; error: unknown; grew: number; after: number; bytes: number[] }>(result);
+      const out = runAbandonLoop(path, 'native', kind);
       expect(out.error).toEqual({ code: 'ENOMEM', syscall: 'mmap', name: 'MmapError' });
       expect(out.opened).toBe(Math.floor(maxMapCount / 2));
       if (kind === 'stream') expect(out.grew).toBeGreaterThanOrEqual(out.opened); // one region each, held
