@@ -307,17 +307,12 @@ export abstract class PagerCore {
   lease(): Lease {
     this.refs++;
     let released = false;
-    return {
+    const lease: Lease = {
       copyOut: (offset, target, end) => {
         if (released) throw closed();
         const count = Math.max(0, Math.min(target.length, this.length - offset));
         if (count === 0) return 0;
         return this.leaseCopy(offset, count === target.length ? target : target.subarray(0, count), end);
-      },
-      readOut: (offset, length, end) => {
-        if (released) throw closed();
-        const count = Math.max(0, Math.min(length, this.length - offset));
-        return count === 0 ? new Uint8Array(0) : this.leaseRead(offset, count, end);
       },
       release: () => {
         if (released) return;
@@ -325,17 +320,22 @@ export abstract class PagerCore {
         this.unref();
       },
     };
+    // Without a chunk read of its own, a stream allocates and fills through copyOut() (stream.ts).
+    if (this.leaseRead !== undefined) {
+      lease.readOut = (offset, length, end) => {
+        if (released) throw closed();
+        const count = Math.max(0, Math.min(length, this.length - offset));
+        return count === 0 ? new Uint8Array(0) : this.leaseRead!(offset, count, end);
+      };
+    }
+    return lease;
   }
 
   /** Copies [offset, offset + target.length), inside the map, for a lease reading up to `end`; returns target.length. */
   protected abstract leaseCopy(offset: number, target: Uint8Array, end?: number): number | Promise<number>;
 
-  /** The `count` bytes at `offset`, inside the map, as a new array, for a lease reading up to `end`. */
-  protected leaseRead(offset: number, count: number, end?: number): Uint8Array | Promise<Uint8Array> {
-    const target = new Uint8Array(count);
-    const copied = this.leaseCopy(offset, target, end);
-    return typeof copied === 'number' ? target : copied.then(() => target);
-  }
+  /** The `count` bytes at `offset`, inside the map, as a new array, for a lease reading up to `end` (where the pager has a faster way than copyOut()). */
+  protected leaseRead?(offset: number, count: number, end?: number): Uint8Array | Promise<Uint8Array>;
 
   /** Drops one reference (the map's or a lease's); the last one closes the source. */
   abstract unref(): void;
