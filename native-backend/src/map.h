@@ -136,8 +136,6 @@ int mm_fail(const char *name, const char **syscall);
 bool mm_budget_take(void);
 /* Gives back what mm_budget_take() took. */
 void mm_budget_give(void);
-/* Mappings held now. */
-long mm_budget_live(void);
 
 /*
  * Reserves the blocks of [from, to) of `fd` (Linux fallocate), so that a store into

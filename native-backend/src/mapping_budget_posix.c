@@ -51,8 +51,4 @@ bool mm_budget_take(void) {
 void mm_budget_give(void) {
   atomic_fetch_sub(&live_regions, 1);
 }
-
-long mm_budget_live(void) {
-  return atomic_load(&live_regions);
-}
 #endif /* !_WIN32 */

@@ -13,7 +13,7 @@
  * that reads into frames may sit below (see loads.ts, readsIntoFrames).
  */
 import type { AsyncPageSource } from '../types.js';
-import type { ReadOptions } from './http/body.js';
+import type { ReadOptions } from './read-range.js';
 import { followAll, SignalFanout, TickBatch } from './signals.js';
 
 type Landed = (bytes: number) => void;

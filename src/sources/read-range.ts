@@ -1,5 +1,14 @@
-/** The argument rules every built-in page source applies to `read(into, position)`. */
+/** The argument rules every built-in page source applies to `read(into, position)`, and a read's options. */
 import { invalidArgType, outOfRange } from '../errors.js';
+
+/**
+ * A read's options: `signal` cancels it; `landed(bytes)` is told, as the bytes arrive, that the first
+ * `bytes` of `into` hold their final bytes (no retry writes them again), so a pager can use them early.
+ */
+export interface ReadOptions {
+  signal?: AbortSignal;
+  landed?: (bytes: number) => void;
+}
 
 /**
  * Checks a read's arguments against a source of `size` bytes and returns how many bytes

@@ -1,14 +1,5 @@
 /** A response body into a reader's buffer, and what the reader is told as it lands. */
 
-/**
- * A read's options: `signal` cancels it; `landed(bytes)` is told, as the body arrives, that the first
- * `bytes` of `into` hold their final bytes (no retry writes them again), so a pager can use them early.
- */
-export interface ReadOptions {
-  signal?: AbortSignal;
-  landed?: (bytes: number) => void;
-}
-
 /** An exchange's bytes copied so far, and who to tell as they land. */
 export interface Progress {
   copied: number;

@@ -16,8 +16,8 @@ import { aborted, closed, MmapError, sourceFailed } from '../../errors.js';
 import { checkOtherOrigin, checkProbe, checkRange, preconditionHeaders, type Validators } from './headers.js';
 import { sendFollowing, type Reached } from './redirects.js';
 import { noStore, resolveTarget, type HttpTarget } from './target.js';
-import { readLength } from '../read-range.js';
-import { copyBody, type Progress, type ReadOptions } from './body.js';
+import { readLength, type ReadOptions } from '../read-range.js';
+import { copyBody, type Progress } from './body.js';
 import { onAbort, SignalFanout } from '../signals.js';
 import { Attempt, Limiter, MAX_RETRY_AFTER_MS, retrying, type Failure, type Outcome, type RetryPolicy } from './retry.js';
 
@@ -73,7 +73,6 @@ export interface HttpSource extends AsyncPageSource {
   read(into: Uint8Array, position: number, options?: ReadOptions): Promise<number>;
   close(): Promise<void>;
 }
-
 
 /**
  * Opens `target` with one probe (`Range: bytes=0-{probeLength-1}`) that learns the size
